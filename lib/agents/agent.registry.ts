@@ -1,0 +1,107 @@
+import { Inject, Injectable, type Type } from '@nestjs/common';
+import { voice } from '@livekit/agents';
+import { OpenRtcConfigError, describeValue } from '../errors/openrtc.errors.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import type { AgentConfig, AgentDiscoveryConfig } from './agent-config.interface.js';
+import { defaultAgentName, validateAgentName } from './agent-name.js';
+
+const OPTION_KEYS = ['name', 'stt', 'llm', 'tts', 'greeting', 'sessionOptions'];
+
+/** The registered agents, in registration order (which is also the fallback order). */
+@Injectable()
+export class AgentRegistry {
+  private readonly agents = new Map<string, AgentConfig>();
+
+  constructor(@Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions) {}
+
+  get size(): number {
+    return this.agents.size;
+  }
+
+  list(): AgentConfig[] {
+    return [...this.agents.values()];
+  }
+
+  names(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  find(name: string): AgentConfig | undefined {
+    return this.agents.get(name);
+  }
+
+  /** Validates and registers one agent class; `source` names where it came from in errors. */
+  register(agentClass: unknown, metadata: AgentDiscoveryConfig, explicitName?: string): AgentConfig {
+    const cls = assertAgentClass(agentClass);
+    const config = toAgentConfig(cls, metadata, explicitName, this.options);
+    const existing = this.agents.get(config.name);
+    if (existing) {
+      throw new OpenRtcConfigError(
+        `Agent '${config.name}' is already registered by class ${existing.agentClass.name}; class ${cls.name} asks for the same name. ` +
+          `Give one of them another name with @Agent({ name: '...' }).`,
+      );
+    }
+    this.agents.set(config.name, config);
+    return config;
+  }
+
+  remove(name: string): AgentConfig {
+    const config = this.agents.get(name);
+    if (!config) throw new OpenRtcConfigError(`Unknown agent '${name}'. Registered agents: ${this.names().join(', ') || '(none)'}.`);
+    this.agents.delete(name);
+    return config;
+  }
+}
+
+function assertAgentClass(value: unknown): Type<voice.Agent> {
+  if (typeof value !== 'function') {
+    throw new OpenRtcConfigError(`An agent must be a class that extends voice.Agent from @livekit/agents, got ${describeValue(value)}.`);
+  }
+  if (value.prototype instanceof voice.Agent) return value as Type<voice.Agent>;
+  // A class can extend another copy of voice.Agent when the app loads @livekit/agents as both ESM and CJS.
+  let proto = Object.getPrototypeOf(value.prototype);
+  while (proto && proto.constructor?.name !== 'Agent') proto = Object.getPrototypeOf(proto);
+  const hint = proto
+    ? ' It extends a different copy of Agent: the app loads @livekit/agents twice (as ESM and as CommonJS). Load it in one module format only.'
+    : ' Make it extend voice.Agent (import { voice } from "@livekit/agents").';
+  throw new OpenRtcConfigError(`@Agent() class ${value.name || '(anonymous)'} does not extend voice.Agent from @livekit/agents.${hint}`);
+}
+
+function toAgentConfig(cls: Type<voice.Agent>, metadata: AgentDiscoveryConfig, explicitName: string | undefined, options: ResolvedOpenRtcOptions): AgentConfig {
+  const where = `@Agent() on class ${cls.name}`;
+  if (metadata === null || typeof metadata !== 'object') {
+    throw new OpenRtcConfigError(`${where}: options must be an object, got ${describeValue(metadata)}.`);
+  }
+  for (const key of Object.keys(metadata)) {
+    if (!OPTION_KEYS.includes(key)) throw new OpenRtcConfigError(`${where}: unknown option '${key}'. Known options: ${OPTION_KEYS.join(', ')}.`);
+  }
+  const name = explicitName !== undefined
+    ? validateAgentName(explicitName, `Agent name for class ${cls.name}`)
+    : metadata.name !== undefined
+      ? validateAgentName(metadata.name, `${where}: option 'name'`)
+      : validateAgentName(defaultAgentName(cls.name), `${where}: the name derived from the class name`);
+  for (const key of ['stt', 'llm', 'tts'] as const) {
+    const value = metadata[key];
+    if (value !== undefined && !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null))) {
+      throw new OpenRtcConfigError(`${where}: option '${key}' must be a provider string such as 'openai/gpt-4.1-mini' or a plugin instance, got ${describeValue(value)}.`);
+    }
+  }
+  if (metadata.greeting !== undefined && (typeof metadata.greeting !== 'string' || metadata.greeting.trim() === '')) {
+    throw new OpenRtcConfigError(`${where}: option 'greeting' must be a non-empty string, got ${describeValue(metadata.greeting)}.`);
+  }
+  const sessionOptions = metadata.sessionOptions ?? {};
+  if (typeof sessionOptions !== 'object' || sessionOptions === null || Array.isArray(sessionOptions)) {
+    throw new OpenRtcConfigError(`${where}: option 'sessionOptions' must be an object of AgentSession options, got ${describeValue(sessionOptions)}.`);
+  }
+  const defaults = options.defaults;
+  return Object.freeze({
+    name,
+    agentClass: cls,
+    stt: metadata.stt ?? defaults.stt,
+    llm: metadata.llm ?? defaults.llm,
+    tts: metadata.tts ?? defaults.tts,
+    greeting: metadata.greeting?.trim() ?? defaults.greeting?.trim(),
+    sessionOptions,
+  });
+}

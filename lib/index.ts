@@ -1,0 +1,14 @@
+export { OpenRtcModule } from './openrtc.module.js';
+export { OPENRTC_MODULE_OPTIONS } from './openrtc.module-definition.js';
+export { OPENRTC_SESSION } from './openrtc.constants.js';
+export { Agent } from './agents/agent.decorator.js';
+export { InjectSession } from './agents/inject-session.decorator.js';
+export type { AgentConfig, AgentDiscoveryConfig, ProviderValue, SessionOptions } from './agents/agent-config.interface.js';
+export type { OpenRtcSession } from './agents/session-context.interface.js';
+export type {
+  AgentDefaults, AgentRouter, Isolation, LiveKitConnectionOptions, LogLevel, OpenRtcModuleOptions, RequestFilter, TurnDetection,
+} from './options/openrtc-options.interface.js';
+export type { RouteResult } from './routing/agent.resolver.js';
+export type { RouteSource, RoutingJob } from './routing/routing-job.interface.js';
+export { AgentPool } from './runtime/agent-pool.js';
+export { AgentRoutingError, OpenRtcConfigError, OpenRtcSetupError } from './errors/openrtc.errors.js';

@@ -1,0 +1,6 @@
+/** Injection token of the per-session context (see `@InjectSession()`). @publicApi */
+export const OPENRTC_SESSION = Symbol.for('@openrtc/nestjs:session');
+/** Metadata key under which `@Agent()` stores its options. */
+export const AGENT_METADATA = '@openrtc/nestjs:agent';
+/** Injection token of the resolved module options. */
+export const OPENRTC_RESOLVED_OPTIONS = Symbol.for('@openrtc/nestjs:resolved-options');

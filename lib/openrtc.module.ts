@@ -1,0 +1,33 @@
+import { Module, Scope } from '@nestjs/common';
+import { DiscoveryModule, REQUEST } from '@nestjs/core';
+import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
+import { AgentRegistry } from './agents/agent.registry.js';
+import { AgentsExplorer } from './agents/agents.explorer.js';
+import { OPENRTC_SESSION } from './openrtc.constants.js';
+import { ConfigurableModuleClass } from './openrtc.module-definition.js';
+import { resolvedOptionsProvider } from './options/options.provider.js';
+import { AgentResolver } from './routing/agent.resolver.js';
+import { AgentPool } from './runtime/agent-pool.js';
+import { SessionEntrypoint } from './session/session.entrypoint.js';
+
+/**
+ * Hosts every `@Agent()` of the application in one LiveKit worker. Import it once, in the root
+ * module, with `forRoot()` or `forRootAsync()`; it is global.
+ * @publicApi
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    resolvedOptionsProvider,
+    AgentRegistry,
+    AgentsExplorer,
+    AgentResolver,
+    AgentInstanceFactory,
+    SessionEntrypoint,
+    AgentPool,
+    // The session is the "request" of its DI context (see AgentInstanceFactory).
+    { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },
+  ],
+  exports: [AgentPool, OPENRTC_SESSION],
+})
+export class OpenRtcModule extends ConfigurableModuleClass {}

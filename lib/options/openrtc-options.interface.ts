@@ -1,0 +1,79 @@
+import type { JobRequest } from '@livekit/agents';
+import type { ProviderValue } from '../agents/agent-config.interface.js';
+import type { RoutingJob } from '../routing/routing-job.interface.js';
+
+/** @publicApi */
+export type Isolation = 'coroutine' | 'process';
+
+/** @publicApi */
+export type TurnDetection = 'audio' | 'multilingual' | 'vad' | 'none';
+
+/** @publicApi */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** Values applied to every agent that leaves them unset. @publicApi */
+export interface AgentDefaults {
+  stt?: ProviderValue;
+  llm?: ProviderValue;
+  tts?: ProviderValue;
+  greeting?: string;
+}
+
+/**
+ * A custom routing hook, consulted before any metadata. Return a registered agent name, or
+ * `undefined`/`null` to defer to the built-in chain. A throw or an unknown name fails the job.
+ * @publicApi
+ */
+export type AgentRouter = (job: RoutingJob) => string | null | undefined | Promise<string | null | undefined>;
+
+/** Decides on a job offer: must call `request.accept()` or `request.reject()`. @publicApi */
+export type RequestFilter = (request: JobRequest) => Promise<void> | void;
+
+/** @publicApi */
+export interface LiveKitConnectionOptions {
+  url?: string;
+  apiKey?: string;
+  apiSecret?: string;
+}
+
+/** Options of `OpenRtcModule.forRoot()` / `forRootAsync()`. @publicApi */
+export interface OpenRtcModuleOptions {
+  /** `'coroutine'` (default): sessions share this process; `'process'`: one child process per session. */
+  isolation?: Isolation;
+  /** Sessions this worker holds at once before it refuses offers and reports itself full. Default 50. */
+  maxConcurrentSessions?: number;
+  /** Non-successful session endings in a row before the supervisor acts. Default 5. */
+  consecutiveFailureLimit?: number;
+  /** Seconds a drain waits for in-flight sessions before cancelling them. Default 30. */
+  drainTimeout?: number;
+  /** Register for explicit dispatch under this name; unset means automatic dispatch. */
+  agentName?: string;
+  /** Providers and greeting for agents that leave them unset. */
+  defaults?: AgentDefaults;
+  /** The fallback agent; unset means the first registered. */
+  defaultAgent?: string;
+  router?: AgentRouter;
+  requestFilter?: RequestFilter;
+  /** Accept only jobs whose metadata or room name names a registered agent. */
+  acceptOnlyRegisteredRooms?: boolean;
+  livekit?: LiveKitConnectionOptions;
+  logLevel?: LogLevel;
+  /** Start the worker at application bootstrap (default). `false`: nothing connects until `pool.start()`. */
+  autoStart?: boolean;
+  /** Turn detection every session gets. Default `'audio'` (the offline end-of-turn model bundled with @livekit/agents). */
+  turnDetection?: TurnDetection;
+}
+
+/** Options after defaults are applied and validation passed. */
+export interface ResolvedOpenRtcOptions extends Omit<OpenRtcModuleOptions, 'livekit' | 'defaults'> {
+  isolation: Isolation;
+  maxConcurrentSessions: number;
+  consecutiveFailureLimit: number;
+  drainTimeout: number;
+  defaults: AgentDefaults;
+  acceptOnlyRegisteredRooms: boolean;
+  livekit: LiveKitConnectionOptions;
+  logLevel: LogLevel;
+  autoStart: boolean;
+  turnDetection: TurnDetection;
+}

@@ -1,0 +1,64 @@
+import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
+import type { OpenRtcModuleOptions } from './openrtc-options.interface.js';
+
+/** The environment variables that set module options, with the option each one sets. */
+export const OPTION_ENVIRONMENT = {
+  OPENRTC_ISOLATION: 'isolation',
+  OPENRTC_MAX_CONCURRENT_SESSIONS: 'maxConcurrentSessions',
+  OPENRTC_DRAIN_TIMEOUT: 'drainTimeout',
+  OPENRTC_AGENT_NAME: 'agentName',
+  LIVEKIT_URL: 'livekit.url',
+  LIVEKIT_API_KEY: 'livekit.apiKey',
+  LIVEKIT_API_SECRET: 'livekit.apiSecret',
+  LIVEKIT_LOG_LEVEL: 'logLevel',
+} as const;
+
+const NUMERIC = new Set(['maxConcurrentSessions', 'drainTimeout']);
+
+/**
+ * Reads the option layer that environment variables set (through ConfigService when ConfigModule is
+ * loaded, so `.env` files count). Blank variables are ignored; a non-numeric number is an error
+ * that names the variable.
+ */
+export function readEnvironmentOptions(read: (name: string) => string | undefined): OpenRtcModuleOptions {
+  const options: Record<string, unknown> = {};
+  const livekit: Record<string, string> = {};
+  for (const [variable, option] of Object.entries(OPTION_ENVIRONMENT)) {
+    const raw = read(variable)?.trim();
+    if (!raw) continue;
+    if (option.startsWith('livekit.')) {
+      livekit[option.slice('livekit.'.length)] = raw;
+    } else if (NUMERIC.has(option)) {
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value <= 0) {
+        throw new OpenRtcConfigError(`Environment variable ${variable} must be a positive number, got '${raw}'. Fix or unset it.`);
+      }
+      options[option] = value;
+    } else {
+      options[option] = raw;
+    }
+  }
+  if (Object.keys(livekit).length > 0) options.livekit = livekit;
+  return options as OpenRtcModuleOptions;
+}
+
+/** Names an option by the environment variable that set it, for error messages. */
+export function environmentLabel(option: string): string {
+  const variable = Object.entries(OPTION_ENVIRONMENT).find(([, name]) => name === option)?.[0];
+  return variable ? `Environment variable ${variable}` : `OpenRtcModule option '${option}'`;
+}
+
+/** Layers options, later layers winning; `livekit` and `defaults` merge key by key. */
+export function layerOptions(...layers: Array<OpenRtcModuleOptions | undefined>): OpenRtcModuleOptions {
+  const result: OpenRtcModuleOptions = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      const current = (result as Record<string, unknown>)[key];
+      (result as Record<string, unknown>)[key] =
+        (key === 'livekit' || key === 'defaults') && current && typeof value === 'object' ? { ...current, ...value } : value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,128 @@
+import { validateAgentName } from '../agents/agent-name.js';
+import { OpenRtcConfigError, describeValue } from '../errors/openrtc.errors.js';
+import type { OpenRtcModuleOptions, ResolvedOpenRtcOptions } from './openrtc-options.interface.js';
+import { OPENRTC_DEFAULTS } from './options.defaults.js';
+
+const KNOWN_OPTIONS = [
+  'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
+  'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
+  'turnDetection',
+] as const;
+const ISOLATIONS = ['coroutine', 'process'];
+const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const DEFAULT_KEYS = ['stt', 'llm', 'tts', 'greeting'];
+const LIVEKIT_KEYS = ['url', 'apiKey', 'apiSecret'];
+
+/** Names where an option came from in error messages, e.g. `Environment variable OPENRTC_ISOLATION`. */
+export type OptionLabel = (option: string) => string;
+export const moduleOptionLabel: OptionLabel = (option) => `OpenRtcModule option '${option}'`;
+
+let label: OptionLabel = moduleOptionLabel;
+
+const fail = (option: string, value: unknown, allowed: string): never => {
+  throw new OpenRtcConfigError(`${label(option)} must be ${allowed}, got ${describeValue(value)}.`);
+};
+
+function oneOf(option: string, value: unknown, allowed: string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) fail(option, value, `one of ${allowed.map((v) => `'${v}'`).join(', ')}`);
+}
+
+function positiveInteger(option: string, value: unknown): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) fail(option, value, 'a positive integer');
+}
+
+function knownKeys(option: string, value: object, keys: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) {
+      throw new OpenRtcConfigError(`Unknown OpenRtcModule option '${option ? `${option}.` : ''}${key}'. Known options: ${keys.join(', ')}.`);
+    }
+  }
+}
+
+function plainObject(option: string, value: unknown): value is Record<string, unknown> {
+  if (value === undefined) return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(option, value, 'an object');
+  return true;
+}
+
+/**
+ * Checks one layer of options (code, environment or CLI). Errors name the option as `describe`
+ * says, the bad value and what is allowed; credentials are never echoed.
+ */
+export function validateOptionLayer(options: OpenRtcModuleOptions, describe: OptionLabel = moduleOptionLabel): void {
+  label = describe;
+  try {
+    checkLayer(options);
+  } finally {
+    label = moduleOptionLabel;
+  }
+}
+
+/** Checks every option and applies library defaults. */
+export function resolveModuleOptions(options: OpenRtcModuleOptions = {}): ResolvedOpenRtcOptions {
+  validateOptionLayer(options);
+  return {
+    ...OPENRTC_DEFAULTS,
+    ...withoutUndefined(options),
+    agentName: options.agentName?.trim(),
+    defaultAgent: options.defaultAgent?.trim(),
+    defaults: { ...options.defaults },
+    livekit: { ...options.livekit },
+  };
+}
+
+function checkLayer(options: OpenRtcModuleOptions): void {
+  if (options === null || typeof options !== 'object') fail('options', options, 'an object');
+  knownKeys('', options, KNOWN_OPTIONS);
+  oneOf('isolation', options.isolation, ISOLATIONS);
+  oneOf('turnDetection', options.turnDetection, TURN_DETECTIONS);
+  oneOf('logLevel', options.logLevel, LOG_LEVELS);
+  positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
+  positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
+  if (options.drainTimeout !== undefined && !(typeof options.drainTimeout === 'number' && Number.isFinite(options.drainTimeout) && options.drainTimeout > 0)) {
+    fail('drainTimeout', options.drainTimeout, 'a positive number of seconds');
+  }
+  for (const flag of ['acceptOnlyRegisteredRooms', 'autoStart'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') fail(flag, options[flag], 'true or false');
+  }
+  for (const hook of ['router', 'requestFilter'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, options[hook], 'a function');
+  }
+  if (options.acceptOnlyRegisteredRooms && (options.router || options.requestFilter)) {
+    const other = options.requestFilter ? 'requestFilter' : 'router';
+    throw new OpenRtcConfigError(
+      `OpenRtcModule options '${other}' and 'acceptOnlyRegisteredRooms' are mutually exclusive: pass one of them. ` +
+        `A custom ${other} decides for itself which jobs belong to this worker.`,
+    );
+  }
+  if (options.agentName !== undefined) validateAgentName(options.agentName, label('agentName'));
+  if (options.defaultAgent !== undefined) validateAgentName(options.defaultAgent, label('defaultAgent'));
+  if (plainObject('defaults', options.defaults)) {
+    knownKeys('defaults', options.defaults, DEFAULT_KEYS);
+    const greeting = options.defaults.greeting;
+    if (greeting !== undefined && (typeof greeting !== 'string' || greeting.trim() === '')) fail('defaults.greeting', greeting, 'a non-empty string');
+    for (const key of ['stt', 'llm', 'tts'] as const) {
+      const value = options.defaults[key];
+      if (value !== undefined && !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null))) {
+        fail(`defaults.${key}`, value, "a provider string such as 'openai/gpt-4.1-mini' or a plugin instance");
+      }
+    }
+  }
+  if (plainObject('livekit', options.livekit)) {
+    knownKeys('livekit', options.livekit, LIVEKIT_KEYS);
+    for (const key of LIVEKIT_KEYS as Array<'url' | 'apiKey' | 'apiSecret'>) {
+      const value = options.livekit[key];
+      // Never echo a credential back into an error or a log.
+      if (value !== undefined && (typeof value !== 'string' || value === '')) {
+        throw new OpenRtcConfigError(`${label(`livekit.${key}`)} must be a non-empty string when set.`);
+      }
+    }
+    const url = options.livekit.url as string | undefined;
+    if (url !== undefined && !/^(wss?|https?):\/\//.test(url)) fail('livekit.url', url, 'a ws://, wss://, http:// or https:// URL');
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { voice, type JobContext } from '@livekit/agents';
+import type { AgentConfig } from '../agents/agent-config.interface.js';
+import { AgentInstanceFactory } from '../agents/agent-instance.factory.js';
+import type { OpenRtcSession } from '../agents/session-context.interface.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
+import { parseMetadata } from '../routing/metadata.js';
+import type { RoutingJob } from '../routing/routing-job.interface.js';
+import { sharedModels } from './prewarm.js';
+
+/** Session inputs a caller can supply instead of the room's (simulated sessions feed recorded audio). */
+export interface SessionIo {
+  audioInput?: voice.AudioInput;
+}
+
+/** What the entrypoint started for one job. */
+export interface StartedSession {
+  route: RouteResult;
+  agent: voice.Agent;
+  session: voice.AgentSession;
+  greeting?: voice.SpeechHandle;
+}
+
+/**
+ * The one entrypoint every job runs, in either isolation mode: route the job, resolve a fresh agent
+ * through DI, build an AgentSession on the prewarmed models, connect, start, greet.
+ */
+@Injectable()
+export class SessionEntrypoint {
+  private readonly logger = new Logger('OpenRTC');
+
+  constructor(
+    private readonly resolver: AgentResolver,
+    private readonly instances: AgentInstanceFactory,
+    @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions,
+  ) {}
+
+  async run(ctx: JobContext, io: SessionIo = {}): Promise<StartedSession> {
+    const jobId = ctx.job.id;
+    let agentName = '(unrouted)';
+    try {
+      const job = routingJob(ctx);
+      const route = await this.resolver.resolve(job);
+      agentName = route.agent.name;
+      this.logger.log(`Resolved agent '${agentName}' via ${route.via} for job '${jobId}'.`);
+      const agent = await this.instances.create(route.agent, sessionInfo(job, jobId, agentName));
+      const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent));
+      if (io.audioInput) session.input.audio = io.audioInput;
+      // Connect first so the agent's onEnter can reach the local participant.
+      await ctx.connect();
+      await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });
+      const greeting = route.agent.greeting ? session.generateReply({ instructions: route.agent.greeting }) : undefined;
+      return { route, agent, session, greeting };
+    } catch (error) {
+      this.logger.error(`Session for job '${jobId}' (agent '${agentName}') failed: ${(error as Error)?.message ?? error}`, (error as Error)?.stack);
+      throw error;
+    }
+  }
+
+  private sessionOptions(ctx: JobContext, config: AgentConfig): voice.AgentSessionOptions {
+    const models = sharedModels(ctx.proc);
+    const { turnHandling, ...rest } = config.sessionOptions;
+    const provided = Object.fromEntries(
+      Object.entries({ stt: config.stt, llm: config.llm, tts: config.tts }).filter(([, value]) => value !== undefined),
+    );
+    return {
+      vad: models.vad,
+      ...provided,
+      ...rest,
+      turnHandling: { turnDetection: models.turnDetection(), ...(turnHandling as object | undefined) },
+    } as voice.AgentSessionOptions;
+  }
+}
+
+/** Routing reads the job's room metadata first and falls back to the connected room's. */
+function routingJob(ctx: JobContext): RoutingJob {
+  const room = ctx.job.room;
+  let liveRoom: { name?: string; metadata?: string } = {};
+  try {
+    liveRoom = { name: ctx.room.name, metadata: ctx.room.metadata };
+  } catch {
+    // An unconnected room has no info yet.
+  }
+  return {
+    id: ctx.job.id,
+    metadata: ctx.job.metadata,
+    room: { name: room?.name || liveRoom.name, metadata: room?.metadata || liveRoom.metadata },
+  };
+}
+
+function sessionInfo(job: RoutingJob, jobId: string, agentName: string): OpenRtcSession {
+  return Object.freeze({
+    jobId,
+    roomName: job.room?.name ?? '',
+    agentName,
+    metadata: { ...parseMetadata(job.room?.metadata), ...parseMetadata(job.metadata) },
+  });
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Test } from '@nestjs/testing';
+import { initializeLogger, JobProcess, runWithJobContextAsync, voice } from '@livekit/agents';
+import { OpenRtcModule } from '@openrtc/nestjs';
+import { RestaurantModule } from '../fixtures/greeter.fixture.js';
+import { SessionEntrypoint } from '../../lib/session/session.entrypoint.js';
+import { prewarmSharedModels } from '../../lib/session/prewarm.js';
+import { ScriptedLLM } from '../support/scripted-llm.js';
+import { fakeJobContext } from '../support/fake-job.js';
+
+it('runs', async () => {
+  const llm = new ScriptedLLM('Welcome to the bistro!');
+  initializeLogger({ pretty: false, level: 'warn' });
+  const app = await Test.createTestingModule({ imports: [OpenRtcModule.forRoot({ autoStart: false, defaults: { llm } }), RestaurantModule] }).compile();
+  await app.init();
+  const proc = new JobProcess();
+  await prewarmSharedModels(proc, 'vad');
+  const { ctx } = fakeJobContext(proc, { roomName: 'x' });
+  const entry = app.get(SessionEntrypoint);
+  const started = await runWithJobContextAsync(ctx, () => entry.run(ctx));
+  started.session.on('conversation_item_added' as any, (e: any) => console.log('ITEM', e.item?.role, e.item?.textContent));
+  started.session.on('error' as any, (e: any) => console.log('ERR', e));
+  console.log('handle', started.greeting?.id, started.greeting?.interrupted);
+  await started.greeting?.waitForPlayout();
+  console.log('done playout', started.greeting?.interrupted, llm.requests);
+  console.log(JSON.stringify(started.session.history.items.map((i: any) => [i.type, i.role, i.textContent])));
+  await new Promise((r) => setTimeout(r, 500));
+  await started.session.close();
+  await new Promise((r) => setTimeout(r, 500));
+  await app.close();
+});

@@ -1,0 +1,15 @@
+// Jest runs each test file in its own vm realm, so a Float32Array made there is not the
+// Float32Array that onnxruntime-node checks tensors against, and Silero VAD rejects every window.
+// Hand the outer realm's typed-array constructors to the test realm.
+const { TestEnvironment } = require('jest-environment-node');
+
+class OnnxFriendlyEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    for (const name of ['Float32Array', 'Float64Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'ArrayBuffer']) {
+      this.global[name] = globalThis[name];
+    }
+  }
+}
+
+module.exports = OnnxFriendlyEnvironment;
