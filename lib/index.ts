@@ -10,5 +10,9 @@ export type {
 } from './options/openrtc-options.interface.js';
 export type { RouteResult } from './routing/agent.resolver.js';
 export type { RouteSource, RoutingJob } from './routing/routing-job.interface.js';
-export { AgentPool } from './runtime/agent-pool.js';
+export { AgentPool, type PoolStats } from './runtime/agent-pool.js';
+export type { SimulateSessionOptions, SimulatedSession, StartOptions } from './runtime/worker.runtime.js';
+export type { SessionOutcome } from './runtime/session-outcome.tracker.js';
+export type { FailureLimitEvent } from './runtime/failure.supervisor.js';
+export { RecordedAudioInput } from './simulation/recorded-audio.input.js';
 export { AgentRoutingError, OpenRtcConfigError, OpenRtcSetupError } from './errors/openrtc.errors.js';

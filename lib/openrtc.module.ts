@@ -8,6 +8,7 @@ import { ConfigurableModuleClass } from './openrtc.module-definition.js';
 import { resolvedOptionsProvider } from './options/options.provider.js';
 import { AgentResolver } from './routing/agent.resolver.js';
 import { AgentPool } from './runtime/agent-pool.js';
+import { WorkerRuntime } from './runtime/worker.runtime.js';
 import { SessionEntrypoint } from './session/session.entrypoint.js';
 
 /**
@@ -24,6 +25,7 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
     AgentResolver,
     AgentInstanceFactory,
     SessionEntrypoint,
+    WorkerRuntime,
     AgentPool,
     // The session is the "request" of its DI context (see AgentInstanceFactory).
     { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },

@@ -60,6 +60,13 @@ export interface OpenRtcModuleOptions {
   logLevel?: LogLevel;
   /** Start the worker at application bootstrap (default). `false`: nothing connects until `pool.start()`. */
   autoStart?: boolean;
+  /**
+   * Process isolation only: the built file that exports the app's root module, so each child
+   * process can boot the agents with full DI. The `openrtc` CLI sets it for you.
+   */
+  appModule?: { path: string; exportName?: string };
+  /** What the failure supervisor does after `consecutiveFailureLimit` failed sessions in a row. Default: drain and exit non-zero. */
+  onFailureLimit?: (event: { consecutiveFailures: number; lastError: unknown }) => unknown;
   /** Turn detection every session gets. Default `'audio'` (the offline end-of-turn model bundled with @livekit/agents). */
   turnDetection?: TurnDetection;
 }

@@ -6,7 +6,7 @@ import { OPENRTC_DEFAULTS } from './options.defaults.js';
 const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
-  'turnDetection',
+  'turnDetection', 'appModule', 'onFailureLimit',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -86,7 +86,13 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   for (const flag of ['acceptOnlyRegisteredRooms', 'autoStart'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') fail(flag, options[flag], 'true or false');
   }
-  for (const hook of ['router', 'requestFilter'] as const) {
+  if (options.appModule !== undefined) {
+    const spec = options.appModule as { path?: unknown; exportName?: unknown } | null;
+    if (!spec || typeof spec !== 'object' || typeof spec.path !== 'string' || spec.path === '' || (spec.exportName !== undefined && typeof spec.exportName !== 'string')) {
+      fail('appModule', spec, "an object { path: '<built file that exports the root module>', exportName?: 'AppModule' }");
+    }
+  }
+  for (const hook of ['router', 'requestFilter', 'onFailureLimit'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, options[hook], 'a function');
   }
   if (options.acceptOnlyRegisteredRooms && (options.router || options.requestFilter)) {

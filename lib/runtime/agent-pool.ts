@@ -1,10 +1,30 @@
-import { Injectable, type Type } from '@nestjs/common';
+import {
+  Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type Type,
+} from '@nestjs/common';
 import type { voice } from '@livekit/agents';
 import type { AgentConfig, AgentDiscoveryConfig } from '../agents/agent-config.interface.js';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import { isProcessChild } from './process/process-role.js';
+import type { SessionOutcome } from './session-outcome.tracker.js';
+import { WorkerRuntime, type SimulateSessionOptions, type SimulatedSession, type StartOptions } from './worker.runtime.js';
+
+/** @publicApi */
+export interface PoolStats {
+  isolation: ResolvedOpenRtcOptions['isolation'];
+  started: boolean;
+  draining: boolean;
+  activeSessions: number;
+  load: number;
+  prewarmCount: number;
+  succeeded: number;
+  failed: number;
+  consecutiveFailures: number;
+}
 
 /**
  * The injectable face of the module: the registered agents, routing, and (from bootstrap on) the
@@ -12,11 +32,75 @@ import type { RoutingJob } from '../routing/routing-job.interface.js';
  * @publicApi
  */
 @Injectable()
-export class AgentPool {
+export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('OpenRTC');
+
   constructor(
     private readonly registry: AgentRegistry,
     private readonly resolver: AgentResolver,
-  ) {}
+    private readonly runtime: WorkerRuntime,
+    @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions,
+  ) {
+    runtime.onFailureLimit = (event) => (options.onFailureLimit ? options.onFailureLimit(event) : this.restartWorker());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A process-mode child boots the app only to serve its one job.
+    if (this.options.autoStart && !isProcessChild()) await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.drain();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.close();
+  }
+
+  /** Prewarms and registers with LiveKit; `{ connect: false }` runs local simulated sessions only. */
+  start(options?: StartOptions): Promise<void> {
+    if (this.registry.size === 0) throw new OpenRtcConfigError('No agents are registered in the pool. Decorate a voice.Agent subclass with @Agent() and list it in a module\'s providers.');
+    return this.runtime.start(options);
+  }
+
+  /** Refuses new sessions and waits up to `drainTimeout` for running ones, then cancels the rest. */
+  drain(): Promise<void> {
+    return this.runtime.drain();
+  }
+
+  /** Launches a local session as a fake job through the same path as a LiveKit assignment. */
+  simulateSession(options?: SimulateSessionOptions): Promise<SimulatedSession> {
+    return this.runtime.simulateSession(options);
+  }
+
+  /** Active sessions / maxConcurrentSessions: what LiveKit sees as this worker's load. */
+  currentLoad(): number {
+    return this.runtime.currentLoad();
+  }
+
+  stats(): PoolStats {
+    const { runtime } = this;
+    return {
+      isolation: this.options.isolation,
+      started: runtime.started,
+      draining: runtime.isDraining,
+      activeSessions: runtime.activeSessions,
+      load: runtime.currentLoad(),
+      prewarmCount: runtime.prewarmCount,
+      succeeded: runtime.outcomes.succeeded,
+      failed: runtime.outcomes.failed,
+      consecutiveFailures: runtime.supervisor.consecutiveFailures,
+    };
+  }
+
+  /** Default failure-limit action: drain, then end the process non-zero so the platform restarts it. */
+  private async restartWorker(): Promise<void> {
+    this.logger.error('Failure limit reached: draining and exiting so the platform restarts this worker.');
+    await this.runtime.drain();
+    process.exitCode = 1;
+    // With app.enableShutdownHooks() Nest closes the app on SIGTERM, then the process exits non-zero.
+    process.kill(process.pid, 'SIGTERM');
+  }
 
   /** Registered agents, in registration order (the first is the fallback unless `defaultAgent` is set). */
   list(): AgentConfig[] {

@@ -1,0 +1,68 @@
+import { Logger } from '@nestjs/common';
+import type { JobRequest } from '@livekit/agents';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import type { AgentResolver } from './agent.resolver.js';
+
+export interface AdmissionState {
+  draining(): boolean;
+  /** Reserves a session slot for an accepted job; false when the worker is at capacity. */
+  reserve(jobId: string): boolean;
+  release(jobId: string): void;
+}
+
+/**
+ * The AgentServer's requestFunc: refuses while draining or at capacity (upstream only reports load),
+ * then applies the user's filter or `acceptOnlyRegisteredRooms`. Every offer gets an answer: a
+ * filter that neither accepts nor rejects is treated as a rejection, as is a filter that throws.
+ */
+export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: AgentResolver, admission: AdmissionState) {
+  const logger = new Logger('OpenRTC');
+  return async (request: JobRequest): Promise<void> => {
+    const roomName = request.room?.name ?? '';
+    const jobId = request.id;
+    if (admission.draining()) {
+      logger.log(`Rejecting job '${jobId}' for room '${roomName}': the worker is draining.`);
+      return request.reject();
+    }
+    let answered: 'accept' | 'reject' | undefined;
+    const accept = request.accept.bind(request);
+    const reject = request.reject.bind(request);
+    request.accept = async (...args: Parameters<JobRequest['accept']>) => {
+      if (answered) return;
+      if (!admission.reserve(jobId)) {
+        answered = 'reject';
+        logger.warn(`Rejecting job '${jobId}' for room '${roomName}': maxConcurrentSessions (${options.maxConcurrentSessions}) reached.`);
+        return reject();
+      }
+      answered = 'accept';
+      return accept(...args);
+    };
+    request.reject = async () => {
+      if (answered) return;
+      answered = 'reject';
+      return reject();
+    };
+    try {
+      if (options.requestFilter) {
+        await options.requestFilter(request);
+        if (!answered) {
+          logger.warn(`requestFilter neither accepted nor rejected job '${jobId}'; rejecting it. Call request.accept() or request.reject().`);
+        }
+      } else if (options.acceptOnlyRegisteredRooms) {
+        let owned = false;
+        try {
+          owned = resolver.resolveSignal({ id: jobId, metadata: request.job.metadata, room: request.room }) !== undefined;
+        } catch {
+          owned = false; // metadata naming an unknown agent: not ours
+        }
+        if (!owned) logger.log(`Rejecting job for room '${roomName}': no registered agent owns it.`);
+        await (owned ? request.accept() : request.reject());
+      } else {
+        await request.accept();
+      }
+    } catch (error) {
+      logger.error(`requestFilter threw for job '${jobId}'; rejecting it: ${(error as Error)?.message ?? error}`);
+    }
+    if (!answered) await request.reject();
+  };
+}

@@ -1,0 +1,159 @@
+import { Logger } from '@nestjs/common';
+import { JobContext, runWithJobContextAsync, type JobProcess, type RunningJobInfo } from '@livekit/agents';
+import { Room, RoomEvent } from '@livekit/rtc-node';
+import { JobStatus, type InferenceExecutorLike, type JobExecutor } from '../livekit-internals.js';
+import { runInSession, type SessionOwner } from './session-scope.js';
+
+/** How long teardown waits for an entry function that is still running (upstream's grace). */
+const ENTRY_GRACE_MS = 15_000;
+/** Bound on AgentSession.close() and each teardown step, as upstream's job process does. */
+const STEP_TIMEOUT_MS = 60_000;
+
+export type SessionEntry = (ctx: JobContext) => Promise<unknown>;
+
+export interface CoroutineJobOptions {
+  proc: JobProcess;
+  entry: SessionEntry;
+  inferenceExecutor?: InferenceExecutorLike;
+  /** Called once when the session has ended and been torn down (or was killed). */
+  onEnded: (executor: CoroutineJobExecutor) => void;
+}
+
+const noInference = { doInference: async () => Promise.reject(new Error('no inference process is running')) };
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One session as async work in this process: upstream's JobExecutor contract, with the child
+ * process's job lifecycle (job_proc_lazy_main) run inline. Never disposes the FFI or exits.
+ */
+export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
+  started = false;
+  userArguments: unknown = undefined;
+  runningJob: RunningJobInfo | undefined = undefined;
+  status = JobStatus.RUNNING;
+  error: unknown;
+  closeReason: string | undefined;
+  readonly launchedAt = performance.now();
+
+  private readonly logger = new Logger('OpenRTC');
+  private readonly ended: Promise<void>;
+  private markEnded!: () => void;
+  private requestClose!: (reason: string) => void;
+  private readonly closeRequested = new Promise<string>((resolve) => (this.requestClose = resolve));
+  private ctx?: JobContext;
+  private room?: Room;
+  private finished = false;
+
+  constructor(private readonly options: CoroutineJobOptions) {
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
+  }
+
+  get jobId(): string {
+    return this.runningJob?.job.id ?? '(no job)';
+  }
+
+  get tearingDown(): boolean {
+    return this.closeReason !== undefined;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+  }
+
+  async initialize(): Promise<void> {}
+
+  join(): Promise<void> {
+    return this.ended;
+  }
+
+  /** Graceful end (termination, drain, simulated hang-up): teardown runs, then join resolves. */
+  async close(): Promise<void> {
+    if (!this.runningJob) {
+      this.finish();
+      return;
+    }
+    this.requestClose('shutdown request');
+    await this.ended;
+  }
+
+  /** Abandons the session's work: closes its session and room without waiting, and ends it as FAILED. */
+  kill(reason: string): void {
+    if (this.finished) return;
+    this.closeReason ??= reason;
+    this.status = JobStatus.FAILED;
+    this.error ??= new Error(reason);
+    this.ctx?._primaryAgentSession?.close().catch(() => undefined);
+    this.room?.disconnect().catch(() => undefined);
+    this.finish();
+  }
+
+  onUnhandledRejection(reason: unknown): void {
+    if (this.tearingDown) {
+      // Streams closing under a pending read reject un-awaited promises upstream; not a fault.
+      this.logger.debug?.(`Job '${this.jobId}': rejection during teardown ignored: ${(reason as Error)?.message ?? reason}`);
+      return;
+    }
+    this.logger.error(`Job '${this.jobId}': unhandled rejection; ending the session as failed: ${(reason as Error)?.stack ?? reason}`);
+    this.fail(reason);
+    this.requestClose('unhandled rejection');
+  }
+
+  async launchJob(info: RunningJobInfo): Promise<void> {
+    this.runningJob = info;
+    const room = (this.room = new Room());
+    const ctx = (this.ctx = new JobContext(
+      this.options.proc,
+      info,
+      room,
+      () => {},
+      (reason: string) => this.requestClose(reason || 'shutdown'),
+      (this.options.inferenceExecutor ?? noInference) as never,
+    ));
+    room.on(RoomEvent.Disconnected, () => this.requestClose('room disconnected'));
+    const entry = runInSession(this, () => runWithJobContextAsync(ctx, () => this.options.entry(ctx)));
+    entry.catch((error) => {
+      this.fail(error);
+      this.requestClose('job crashed');
+    });
+    void runInSession(this, () => this.lifecycle(entry));
+  }
+
+  private fail(error: unknown): void {
+    this.status = JobStatus.FAILED;
+    this.error ??= error;
+  }
+
+  private async lifecycle(entry: Promise<unknown>): Promise<void> {
+    this.closeReason = await this.closeRequested;
+    const ctx = this.ctx!;
+    try {
+      await withTimeout(entry.catch(() => undefined), ENTRY_GRACE_MS);
+      // Upstream's order: session close, session-end report, room disconnect, shutdown callbacks.
+      await runWithJobContextAsync(ctx, async () => {
+        const session = ctx._primaryAgentSession;
+        if (session) {
+          await withTimeout(session.close(), STEP_TIMEOUT_MS);
+          await withTimeout(ctx._onSessionEnd(), STEP_TIMEOUT_MS);
+        }
+        await withTimeout(this.room!.disconnect(), STEP_TIMEOUT_MS);
+        await withTimeout(Promise.allSettled(ctx.shutdownCallbacks.map((callback) => callback())), STEP_TIMEOUT_MS);
+      });
+    } catch (error) {
+      this.logger.error(`Job '${this.jobId}': teardown failed: ${(error as Error)?.message ?? error}`);
+      this.fail(error);
+    }
+    if (this.status === JobStatus.RUNNING) this.status = JobStatus.SUCCESS;
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.options.onEnded(this);
+    this.markEnded();
+  }
+}

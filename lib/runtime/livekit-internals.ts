@@ -1,0 +1,153 @@
+// The ONE file of this package that touches @livekit/agents internals (notes: agents-js-internals §2).
+// AgentServer keeps its ProcPool in a hard-private field, but ProcPool.prototype is shared and
+// writable: wrapping start/launchJob/processes lets a pool of ours take over how jobs execute,
+// for our own servers only. Everything else (registration, availability, assignment, load reports,
+// reconnects, health, drain) stays upstream's.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { version, type RunningJobInfo } from '@livekit/agents';
+import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
+
+const SUPPORTED = /^1\.9\.\d+$/;
+
+/** Upstream's JobStatus (ipc/job_executor.ts; not exported). */
+export enum JobStatus {
+  RUNNING,
+  FAILED,
+  SUCCESS,
+}
+
+/** Upstream's JobExecutor interface (not exported): what AgentServer and ProcPool call on an executor. */
+export interface JobExecutor {
+  started: boolean;
+  userArguments: unknown;
+  runningJob: RunningJobInfo | undefined;
+  status: JobStatus;
+  start(): Promise<void>;
+  join(): Promise<void>;
+  initialize(options: { sessionEndTimeout: number }): Promise<void>;
+  close(): Promise<void>;
+  launchJob(info: RunningJobInfo): Promise<void>;
+}
+
+/** The parts of upstream's ProcPool that hosts use. */
+export interface ProcPoolLike {
+  agent: string;
+  started: boolean;
+  executors: JobExecutor[];
+  inferenceExecutor?: InferenceExecutorLike;
+  start(): void;
+  launchJob(info: RunningJobInfo): Promise<void>;
+  getByJobId(id: string): JobExecutor | null;
+  close(): Promise<void>;
+}
+
+export interface InferenceExecutorLike {
+  doInference(method: string, data: unknown): Promise<unknown>;
+  start(): Promise<void>;
+  initialize(): Promise<void>;
+  close(): Promise<void>;
+  readonly started?: boolean;
+}
+
+/** A pool of ours: sees its ProcPool once, and may take over job execution (coroutine mode). */
+export interface PoolHost {
+  attach(pool: ProcPoolLike): void;
+  /** Set in coroutine mode: runs a job instead of upstream's process pool. */
+  launchJob?(pool: ProcPoolLike, info: RunningJobInfo): Promise<void>;
+  /** Process mode: told after upstream launched a job in a child process. */
+  launched?(pool: ProcPoolLike, info: RunningJobInfo): void;
+}
+
+const hosts = new Map<string, PoolHost>();
+const PATCHED = Symbol.for('@openrtc/nestjs:proc-pool-seam');
+let installing: Promise<void> | undefined;
+
+/** Fails at startup, before any job, on an @livekit/agents version the seam was not verified against. */
+export function assertSupportedVersion(): void {
+  if (!SUPPORTED.test(version)) {
+    throw new OpenRtcSetupError(
+      `isolation: 'coroutine' supports @livekit/agents 1.9.x, but ${version} is installed. ` +
+        "Install @livekit/agents@~1.9.0, or set OpenRtcModule option isolation: 'process' (upstream's process pool, no internals touched).",
+    );
+  }
+}
+
+/** Loads ProcPool from the same copy (ESM or CJS build) of @livekit/agents this package runs against. */
+async function loadProcPool(): Promise<{ prototype: ProcPoolLike }> {
+  const isCommonJs = typeof require === 'function';
+  const req = isCommonJs ? require : createRequire(import.meta.url);
+  const distDir = dirname(req.resolve('@livekit/agents'));
+  const mod = isCommonJs ? req(join(distDir, 'ipc/proc_pool.cjs')) : await import(pathToFileURL(join(distDir, 'ipc/proc_pool.js')).href);
+  const ProcPool = mod.ProcPool;
+  const proto = ProcPool?.prototype;
+  if (typeof proto?.start !== 'function' || typeof proto?.launchJob !== 'function' || !Object.getOwnPropertyDescriptor(proto, 'processes')?.get) {
+    throw new OpenRtcSetupError(`@livekit/agents ${version} has an unexpected ProcPool shape. Set OpenRtcModule option isolation: 'process'.`);
+  }
+  return ProcPool;
+}
+
+async function installSeam(): Promise<void> {
+  const proto = (await loadProcPool()).prototype as ProcPoolLike & { [PATCHED]?: boolean };
+  if (proto[PATCHED]) return;
+  const start = proto.start;
+  const launchJob = proto.launchJob;
+  const processes = Object.getOwnPropertyDescriptor(proto, 'processes')!.get!;
+  const attach = (pool: ProcPoolLike) => {
+    const host = hosts.get(pool.agent);
+    host?.attach(pool);
+    return host;
+  };
+  proto.start = function (this: ProcPoolLike) {
+    const host = attach(this);
+    if (host?.launchJob) {
+      this.started = true; // no idle processes to keep warm: jobs run in this process
+      return;
+    }
+    return start.call(this);
+  };
+  proto.launchJob = function (this: ProcPoolLike, info: RunningJobInfo) {
+    const host = attach(this);
+    if (host?.launchJob) return host.launchJob(this, info);
+    return launchJob.call(this, info).then(() => host?.launched?.(this, info));
+  };
+  Object.defineProperty(proto, 'processes', {
+    configurable: true,
+    get(this: ProcPoolLike) {
+      attach(this);
+      return processes.call(this);
+    },
+  });
+  proto[PATCHED] = true;
+}
+
+/** Routes the ProcPool whose `agent` equals `key` to `host`. Installs the seam once per process. */
+export async function registerPoolHost(key: string, host: PoolHost): Promise<void> {
+  installing ??= installSeam().catch((error) => {
+    installing = undefined;
+    throw error;
+  });
+  await installing;
+  hosts.set(key, host);
+}
+
+export function unregisterPoolHost(key: string): void {
+  hosts.delete(key);
+}
+
+/**
+ * Starts upstream's shared inference process (the audio end-of-turn model) for a pool whose
+ * AgentServer is not connected: `AgentServer.run()` normally does this, and local simulated
+ * sessions need turn detection without LiveKit.
+ */
+export async function startInferenceExecutor(pool: ProcPoolLike): Promise<void> {
+  const executor = pool.inferenceExecutor;
+  if (!executor || executor.started) return;
+  await executor.start();
+  await executor.initialize();
+}
+
+export async function closeInferenceExecutor(pool: ProcPoolLike): Promise<void> {
+  await pool.inferenceExecutor?.close();
+}

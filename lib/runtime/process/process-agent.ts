@@ -1,0 +1,42 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { defineAgent, type JobContext, type JobProcess } from '@livekit/agents';
+import { pathToFileURL } from 'node:url';
+import { OpenRtcSetupError } from '../../errors/openrtc.errors.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../../options/openrtc-options.interface.js';
+import { prewarmSharedModels } from '../../session/prewarm.js';
+import { SessionEntrypoint } from '../../session/session.entrypoint.js';
+import { simulatedIo } from '../simulated-io.js';
+import { markProcessChild } from './process-role.js';
+
+export interface ProcessAgentSpec {
+  appModulePath: string;
+  exportName: string;
+}
+
+/**
+ * The agent definition a process-mode child runs (upstream's job process imports it): prewarm boots
+ * the user's Nest app as an application context (no HTTP listener, no worker of its own) and the
+ * shared models; entry runs the same SessionEntrypoint as coroutine mode.
+ */
+export function createProcessAgent(spec: ProcessAgentSpec) {
+  let app: INestApplicationContext | undefined;
+  return defineAgent({
+    prewarm: async (proc: JobProcess) => {
+      markProcessChild();
+      const mod = typeof require === 'function' ? require(spec.appModulePath) : await import(pathToFileURL(spec.appModulePath).href);
+      const appModule = mod[spec.exportName];
+      if (typeof appModule !== 'function') {
+        throw new OpenRtcSetupError(`${spec.appModulePath} has no export '${spec.exportName}' (OpenRtcModule option 'appModule').`);
+      }
+      app = await NestFactory.createApplicationContext(appModule, { logger: new Logger() });
+      const options = app.get<ResolvedOpenRtcOptions>(OPENRTC_RESOLVED_OPTIONS, { strict: false });
+      await prewarmSharedModels(proc, options.turnDetection);
+    },
+    entry: async (ctx: JobContext) => {
+      ctx.addShutdownCallback(async () => app?.close());
+      await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx));
+    },
+  });
+}

@@ -1,0 +1,321 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AgentServer, ServerOptions, initializeLogger, log, type JobContext, type RunningJobInfo } from '@livekit/agents';
+import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
+import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import { AgentResolver } from '../routing/agent.resolver.js';
+import { createRequestFilter } from '../routing/job-request.filter.js';
+import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
+import { SessionEntrypoint } from '../session/session.entrypoint.js';
+import { CoroutinePool } from './coroutine/coroutine.pool.js';
+import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js';
+import { guardUnhandledRejections } from './coroutine/rejection.guard.js';
+import { FailureSupervisor, type FailureLimitEvent } from './failure.supervisor.js';
+import {
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, registerPoolHost, startInferenceExecutor, unregisterPoolHost,
+  type JobExecutor, type PoolHost, type ProcPoolLike,
+} from './livekit-internals.js';
+import { writeProcessEntry } from './process/process-entry.file.js';
+import { SIMULATED_AUDIO_ATTRIBUTE, simulatedIo } from './simulated-io.js';
+import { SessionOutcomeTracker, type SessionOutcome } from './session-outcome.tracker.js';
+
+/** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
+const RESERVATION_MS = 10_000;
+
+/** @publicApi */
+export interface StartOptions {
+  /** false: build the worker without connecting to LiveKit, for simulated sessions only. Default true. */
+  connect?: boolean;
+}
+
+/** @publicApi */
+export interface SimulateSessionOptions {
+  roomName?: string;
+  /** The agent to route to (sent as job metadata `agent`). */
+  agent?: string;
+  metadata?: Record<string, unknown>;
+  /** A 16 kHz mono PCM16 WAV the simulated caller plays into the session. */
+  audio?: string;
+}
+
+/** @publicApi */
+export interface SimulatedSession {
+  readonly jobId: string;
+  /** Resolves when the session has ended and been torn down. */
+  readonly outcome: Promise<SessionOutcome>;
+  /** Hangs up (as a termination would) and resolves with the outcome. */
+  end(): Promise<SessionOutcome>;
+}
+
+/** Owns the one AgentServer of the app and how its jobs run (coroutine or process isolation). */
+@Injectable()
+export class WorkerRuntime {
+  private readonly logger = new Logger('OpenRTC');
+  private server?: AgentServer;
+  private procPool?: ProcPoolLike;
+  private coroutines?: CoroutinePool;
+  private poolKey?: string;
+  private cleanups: Array<() => void | Promise<void>> = [];
+  private draining = false;
+  private connected = false;
+  private running?: Promise<void>;
+  private starting?: Promise<void>;
+  private readonly reservations = new Map<string, NodeJS.Timeout>();
+  private simulations = 0;
+  readonly outcomes = new SessionOutcomeTracker();
+  readonly supervisor: FailureSupervisor;
+  /** Set by the module: what the supervisor does at the failure limit. */
+  onFailureLimit: (event: FailureLimitEvent) => unknown = () => undefined;
+
+  constructor(
+    @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions,
+    private readonly resolver: AgentResolver,
+    private readonly entrypoint: SessionEntrypoint,
+  ) {
+    this.supervisor = new FailureSupervisor(options.consecutiveFailureLimit, (event) => this.onFailureLimit(event));
+  }
+
+  get started(): boolean {
+    return this.procPool !== undefined;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Sessions running now (reserved offers not included). */
+  get activeSessions(): number {
+    return this.procPool?.executors.filter((executor) => executor.runningJob).length ?? 0;
+  }
+
+  get prewarmCount(): number {
+    return this.coroutines?.prewarmCount ?? 0;
+  }
+
+  /** The load reported to LiveKit: active / maxConcurrentSessions (FULL at 1.0). */
+  currentLoad(): number {
+    return (this.activeSessions + this.reservations.size) / this.options.maxConcurrentSessions;
+  }
+
+  start(startOptions: StartOptions = {}): Promise<void> {
+    this.starting ??= this.boot(startOptions.connect ?? true).catch((error) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async boot(connect: boolean): Promise<void> {
+    const { options } = this;
+    const credentials = { url: options.livekit.url, apiKey: options.livekit.apiKey, apiSecret: options.livekit.apiSecret };
+    if (connect) assertCredentials(credentials);
+    try {
+      log();
+    } catch {
+      initializeLogger({ pretty: false, level: options.logLevel });
+    }
+    await loadTurnDetectionPlugin(options.turnDetection);
+    const host = await this.createHost();
+    this.server = new AgentServer(new ServerOptions({
+      agent: this.poolKey!,
+      wsURL: credentials.url ?? 'ws://127.0.0.1:7880',
+      apiKey: credentials.apiKey ?? 'offline',
+      apiSecret: credentials.apiSecret ?? 'offline',
+      agentName: options.agentName,
+      requestFunc: createRequestFilter(options, this.resolver, {
+        draining: () => this.draining,
+        reserve: (jobId) => this.reserve(jobId),
+        release: (jobId) => this.release(jobId),
+      }),
+      loadFunc: async () => this.currentLoad(),
+      loadThreshold: 1,
+      drainTimeout: options.drainTimeout * 1000,
+      host: '127.0.0.1',
+      port: 0,
+      production: true,
+      logLevel: options.logLevel,
+    }));
+    // Reading activeJobs walks the pool's `processes`, which hands our host its ProcPool.
+    void this.server.activeJobs;
+    if (!this.procPool) throw new OpenRtcSetupError('The worker pool did not attach to the AgentServer.');
+    void host;
+    if (connect) {
+      this.connected = true;
+      this.running = this.server.run().catch((error) => {
+        this.logger.error(`The LiveKit worker stopped: ${(error as Error)?.message ?? error}`);
+        this.supervisor.record(false, error);
+      });
+      await new Promise<void>((resolve) => this.server!.event.once('worker_registered', () => resolve()));
+      this.logger.log(`Registered with LiveKit (${options.isolation} isolation).`);
+    } else {
+      this.procPool.start();
+      await startInferenceExecutor(this.procPool);
+      this.cleanups.push(() => closeInferenceExecutor(this.procPool!));
+    }
+    await this.coroutines?.prewarm();
+  }
+
+  private async createHost(): Promise<PoolHost> {
+    const attach = (pool: ProcPoolLike) => {
+      this.procPool = pool;
+    };
+    if (this.options.isolation === 'coroutine') {
+      assertSupportedVersion();
+      this.poolKey = `openrtc-coroutine:${process.pid}:${Math.random().toString(36).slice(2)}`;
+      const coroutines = (this.coroutines = new CoroutinePool({
+        entry: async (ctx: JobContext) => this.entrypoint.run(ctx, await simulatedIo(ctx)),
+        prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection).then(() => undefined),
+        onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor, executor.status, executor.error),
+      }));
+      const host: PoolHost = {
+        attach,
+        launchJob: (pool, info) => {
+          this.release(info.job.id);
+          return coroutines.launchJob(pool, info);
+        },
+      };
+      this.cleanups.push(guardUnhandledRejections());
+      await registerPoolHost(this.poolKey, host);
+      return host;
+    }
+    const appModule = this.options.appModule;
+    if (!appModule) {
+      throw new OpenRtcSetupError(
+        "isolation: 'process' needs OpenRtcModule option 'appModule': { path: <built file that exports your root module>, exportName: 'AppModule' }, so each child process can boot your agents.",
+      );
+    }
+    const entry = writeProcessEntry({ appModulePath: appModule.path, exportName: appModule.exportName ?? 'AppModule' });
+    this.cleanups.push(entry.remove);
+    this.poolKey = entry.path;
+    const host: PoolHost = {
+      attach,
+      launched: (pool, info) => {
+        this.release(info.job.id);
+        const executor = pool.getByJobId(info.job.id);
+        if (executor) void executor.join().then(() => this.sessionEnded(executor, safeStatus(executor)));
+      },
+    };
+    await registerPoolHost(this.poolKey, host);
+    return host;
+  }
+
+  private sessionEnded(executor: JobExecutor, status: JobStatus, error?: unknown): void {
+    const jobId = executor.runningJob?.job.id ?? '(unknown)';
+    this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', error);
+    this.supervisor.record(status === JobStatus.SUCCESS, error);
+  }
+
+  private reserve(jobId: string): boolean {
+    if (this.activeSessions + this.reservations.size >= this.options.maxConcurrentSessions) return false;
+    const timer = setTimeout(() => this.reservations.delete(jobId), RESERVATION_MS);
+    timer.unref();
+    this.reservations.set(jobId, timer);
+    return true;
+  }
+
+  private release(jobId: string): void {
+    clearTimeout(this.reservations.get(jobId));
+    this.reservations.delete(jobId);
+  }
+
+  /** Launches a local session as a fake job (no room) through the same pool path as an assignment. */
+  async simulateSession(spec: SimulateSessionOptions = {}): Promise<SimulatedSession> {
+    if (!this.procPool) throw new OpenRtcSetupError('Start the pool before simulating sessions: await pool.start({ connect: false }).');
+    if (this.draining) throw new OpenRtcSetupError('The worker is draining; it takes no new sessions.');
+    const jobId = `SIM_${process.pid}_${++this.simulations}`;
+    const metadata = { ...spec.metadata, ...(spec.agent ? { agent: spec.agent } : {}) };
+    const job = new Job({
+      id: jobId,
+      type: JobType.JT_ROOM,
+      metadata: JSON.stringify(metadata),
+      room: new RoomInfo({ name: spec.roomName ?? `simulated-${this.simulations}`, sid: `RM_${jobId}` }),
+    });
+    const info: RunningJobInfo = {
+      acceptArguments: { name: '', identity: `agent-${jobId}`, metadata: '', attributes: spec.audio ? { [SIMULATED_AUDIO_ATTRIBUTE]: spec.audio } : {} } as RunningJobInfo['acceptArguments'],
+      job,
+      url: '',
+      token: '',
+      workerId: this.server?.id ?? 'offline',
+      fakeJob: true,
+    };
+    const outcome = this.outcomes.expect(jobId);
+    await this.procPool.launchJob(info);
+    const pool = this.procPool;
+    return {
+      jobId,
+      outcome,
+      end: async () => {
+        await pool.getByJobId(jobId)?.close();
+        return outcome;
+      },
+    };
+  }
+
+  /** Stops taking sessions and waits up to drainTimeout for in-flight ones; then cancels the rest. */
+  async drain(): Promise<void> {
+    if (!this.server || this.draining) return;
+    this.draining = true;
+    const timeoutMs = this.options.drainTimeout * 1000;
+    const pool = this.procPool!;
+    const inFlight = pool.executors.filter((executor) => executor.runningJob);
+    if (inFlight.length > 0) this.logger.log(`Draining: waiting up to ${this.options.drainTimeout}s for ${inFlight.length} session(s).`);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.connected ? this.server.drain(timeoutMs).then(() => false, () => true) : Promise.all(inFlight.map((e) => e.join())).then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + 100))),
+    ]);
+    clearTimeout(timer);
+    const left = pool.executors.filter((executor) => executor.runningJob);
+    if (timedOut && left.length > 0) {
+      const names = left.map((executor) => executor.runningJob!.job.id).join(', ');
+      this.logger.warn(`Drain timed out after ${this.options.drainTimeout}s (drainTimeout); cancelling ${left.length} session(s): ${names}`);
+      for (const executor of left) {
+        const killable = executor as JobExecutor & { kill?: (reason: string) => void };
+        if (killable.kill) killable.kill('drain timed out');
+        else void executor.close();
+      }
+    }
+  }
+
+  /** Closes the worker: remaining sessions are ended, the server and every timer of the pool released. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const timer of this.reservations.values()) clearTimeout(timer);
+    this.reservations.clear();
+    if (this.connected) {
+      await server.close();
+      await this.running;
+    } else {
+      await this.procPool?.close();
+    }
+    if (this.poolKey) unregisterPoolHost(this.poolKey);
+    for (const cleanup of this.cleanups.reverse()) await cleanup();
+    this.cleanups = [];
+    this.procPool = undefined;
+  }
+}
+
+function safeStatus(executor: JobExecutor): JobStatus {
+  try {
+    return executor.status;
+  } catch {
+    return JobStatus.FAILED; // upstream's process executor throws while RUNNING
+  }
+}
+
+function assertCredentials(credentials: { url?: string; apiKey?: string; apiSecret?: string }): void {
+  const missing = [
+    ['LIVEKIT_URL', credentials.url],
+    ['LIVEKIT_API_KEY', credentials.apiKey],
+    ['LIVEKIT_API_SECRET', credentials.apiSecret],
+  ].filter(([, value]) => !value).map(([name]) => name);
+  if (missing.length > 0) {
+    throw new OpenRtcSetupError(
+      `LiveKit credentials missing: set ${missing.join(', ')} (or OpenRtcModule option livekit: { url, apiKey, apiSecret }). ` +
+        'To run local simulated sessions without a server, use autoStart: false and pool.start({ connect: false }).',
+    );
+  }
+}
