@@ -151,3 +151,21 @@ export async function startInferenceExecutor(pool: ProcPoolLike): Promise<void> 
 export async function closeInferenceExecutor(pool: ProcPoolLike): Promise<void> {
   await pool.inferenceExecutor?.close();
 }
+
+/**
+ * How a process-mode job ended. Upstream's process executor never records SUCCESS or FAILED (its
+ * status stays RUNNING), so read the child's own `exiting` message and exit code instead.
+ */
+export function watchProcessJob(executor: JobExecutor): Promise<{ success: boolean; reason: string }> {
+  const child = (executor as { proc?: import('node:child_process').ChildProcess }).proc;
+  if (!child) return executor.join().then(() => ({ success: false, reason: 'no child process' }));
+  let reason = 'exited';
+  child.on('message', (message: { case?: string; value?: { reason?: string } }) => {
+    if (message?.case === 'exiting') reason = message.value?.reason ?? reason;
+  });
+  return new Promise((resolve) => {
+    const done = (code: number | null) => resolve({ success: code === 0 && reason !== 'job crashed', reason: code === 0 ? reason : `${reason} (exit code ${code})` });
+    if (child.exitCode !== null) done(child.exitCode);
+    else child.once('exit', done);
+  });
+}

@@ -13,7 +13,7 @@ import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js
 import { guardUnhandledRejections } from './coroutine/rejection.guard.js';
 import { FailureSupervisor, type FailureLimitEvent } from './failure.supervisor.js';
 import {
-  JobStatus, assertSupportedVersion, closeInferenceExecutor, registerPoolHost, startInferenceExecutor, unregisterPoolHost,
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, registerPoolHost, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
@@ -63,6 +63,7 @@ export class WorkerRuntime {
   private starting?: Promise<void>;
   private readonly reservations = new Map<string, NodeJS.Timeout>();
   private simulations = 0;
+  private childProcesses = 0;
   readonly outcomes = new SessionOutcomeTracker();
   readonly supervisor: FailureSupervisor;
   /** Set by the module: what the supervisor does at the failure limit. */
@@ -89,8 +90,9 @@ export class WorkerRuntime {
     return this.procPool?.executors.filter((executor) => executor.runningJob).length ?? 0;
   }
 
+  /** Times the shared models were loaded: once per worker in coroutine mode, once per session process otherwise. */
   get prewarmCount(): number {
-    return this.coroutines?.prewarmCount ?? 0;
+    return this.coroutines ? this.coroutines.prewarmCount : this.childProcesses;
   }
 
   /** The load reported to LiveKit: active / maxConcurrentSessions (FULL at 1.0). */
@@ -131,6 +133,8 @@ export class WorkerRuntime {
       loadFunc: async () => this.currentLoad(),
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
+      // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
+      shutdownProcessTimeout: 10_000,
       host: '127.0.0.1',
       port: 0,
       production: true,
@@ -166,7 +170,7 @@ export class WorkerRuntime {
       const coroutines = (this.coroutines = new CoroutinePool({
         entry: async (ctx: JobContext) => this.entrypoint.run(ctx, await simulatedIo(ctx)),
         prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection).then(() => undefined),
-        onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor, executor.status, executor.error),
+        onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor.jobId, executor.status, executor.error),
       }));
       const host: PoolHost = {
         attach,
@@ -193,15 +197,18 @@ export class WorkerRuntime {
       launched: (pool, info) => {
         this.release(info.job.id);
         const executor = pool.getByJobId(info.job.id);
-        if (executor) void executor.join().then(() => this.sessionEnded(executor, safeStatus(executor)));
+        if (!executor) return;
+        this.childProcesses += 1;
+        void watchProcessJob(executor).then(({ success, reason }) =>
+          this.sessionEnded(info.job.id, success ? JobStatus.SUCCESS : JobStatus.FAILED, success ? undefined : new Error(`session process ended: ${reason}`)),
+        );
       },
     };
     await registerPoolHost(this.poolKey, host);
     return host;
   }
 
-  private sessionEnded(executor: JobExecutor, status: JobStatus, error?: unknown): void {
-    const jobId = executor.runningJob?.job.id ?? '(unknown)';
+  private sessionEnded(jobId: string, status: JobStatus, error?: unknown): void {
     this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', error);
     this.supervisor.record(status === JobStatus.SUCCESS, error);
   }
@@ -295,14 +302,6 @@ export class WorkerRuntime {
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     this.cleanups = [];
     this.procPool = undefined;
-  }
-}
-
-function safeStatus(executor: JobExecutor): JobStatus {
-  try {
-    return executor.status;
-  } catch {
-    return JobStatus.FAILED; // upstream's process executor throws while RUNNING
   }
 }
 
