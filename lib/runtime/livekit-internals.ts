@@ -156,12 +156,14 @@ export async function closeInferenceExecutor(pool: ProcPoolLike): Promise<void> 
  * How a process-mode job ended. Upstream's process executor never records SUCCESS or FAILED (its
  * status stays RUNNING), so read the child's own `exiting` message and exit code instead.
  */
-export function watchProcessJob(executor: JobExecutor): Promise<{ success: boolean; reason: string }> {
+export function watchProcessJob(executor: JobExecutor, onMessage: (kind: string, value: unknown) => void = () => undefined): Promise<{ success: boolean; reason: string }> {
   const child = (executor as { proc?: import('node:child_process').ChildProcess }).proc;
   if (!child) return executor.join().then(() => ({ success: false, reason: 'no child process' }));
   let reason = 'exited';
+  // Upstream's IPC ignores message kinds it does not know, so the child may send ours on it too.
   child.on('message', (message: { case?: string; value?: { reason?: string } }) => {
     if (message?.case === 'exiting') reason = message.value?.reason ?? reason;
+    else if (message?.case) onMessage(message.case, message.value);
   });
   return new Promise((resolve) => {
     const done = (code: number | null) => resolve({ success: code === 0 && reason !== 'job crashed', reason: code === 0 ? reason : `${reason} (exit code ${code})` });

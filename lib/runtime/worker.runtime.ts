@@ -16,6 +16,7 @@ import {
   JobStatus, assertSupportedVersion, closeInferenceExecutor, registerPoolHost, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
+import { SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
 import { SIMULATED_AUDIO_ATTRIBUTE, simulatedIo } from './simulated-io.js';
 import { SessionOutcomeTracker, type SessionOutcome } from './session-outcome.tracker.js';
@@ -42,6 +43,8 @@ export interface SimulateSessionOptions {
 /** @publicApi */
 export interface SimulatedSession {
   readonly jobId: string;
+  /** Resolves with the milliseconds from launch until the agent's session had started (onEnter ran). */
+  readonly started: Promise<number>;
   /** Resolves when the session has ended and been torn down. */
   readonly outcome: Promise<SessionOutcome>;
   /** Hangs up (as a termination would) and resolves with the outcome. */
@@ -64,6 +67,7 @@ export class WorkerRuntime {
   private readonly reservations = new Map<string, NodeJS.Timeout>();
   private simulations = 0;
   private childProcesses = 0;
+  private readonly startWaiters = new Map<string, () => void>();
   readonly outcomes = new SessionOutcomeTracker();
   readonly supervisor: FailureSupervisor;
   /** Set by the module: what the supervisor does at the failure limit. */
@@ -168,7 +172,11 @@ export class WorkerRuntime {
       assertSupportedVersion();
       this.poolKey = `openrtc-coroutine:${process.pid}:${Math.random().toString(36).slice(2)}`;
       const coroutines = (this.coroutines = new CoroutinePool({
-        entry: async (ctx: JobContext) => this.entrypoint.run(ctx, await simulatedIo(ctx)),
+        entry: async (ctx: JobContext) => {
+          const started = await this.entrypoint.run(ctx, await simulatedIo(ctx));
+          this.sessionStarted(ctx.job.id);
+          return started;
+        },
         prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection).then(() => undefined),
         onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor.jobId, executor.status, executor.error),
       }));
@@ -199,13 +207,19 @@ export class WorkerRuntime {
         const executor = pool.getByJobId(info.job.id);
         if (!executor) return;
         this.childProcesses += 1;
-        void watchProcessJob(executor).then(({ success, reason }) =>
+        const onMessage = (kind: string) => kind === SESSION_STARTED_MESSAGE && this.sessionStarted(info.job.id);
+        void watchProcessJob(executor, onMessage).then(({ success, reason }) =>
           this.sessionEnded(info.job.id, success ? JobStatus.SUCCESS : JobStatus.FAILED, success ? undefined : new Error(`session process ended: ${reason}`)),
         );
       },
     };
     await registerPoolHost(this.poolKey, host);
     return host;
+  }
+
+  private sessionStarted(jobId: string): void {
+    this.startWaiters.get(jobId)?.();
+    this.startWaiters.delete(jobId);
   }
 
   private sessionEnded(jobId: string, status: JobStatus, error?: unknown): void {
@@ -247,10 +261,20 @@ export class WorkerRuntime {
       fakeJob: true,
     };
     const outcome = this.outcomes.expect(jobId);
+    const launchedAt = performance.now();
+    const started = new Promise<number>((resolve, reject) => {
+      this.startWaiters.set(jobId, () => resolve(performance.now() - launchedAt));
+      // A session that ends before it started never will: say so instead of leaving callers waiting.
+      void outcome.then((ended) => {
+        if (this.startWaiters.delete(jobId)) reject(new Error(`Session '${jobId}' ended (${ended.status}) before it started.`, { cause: ended.error }));
+      });
+    });
+    started.catch(() => undefined); // callers that only await the outcome must not see an unhandled rejection
     await this.procPool.launchJob(info);
     const pool = this.procPool;
     return {
       jobId,
+      started,
       outcome,
       end: async () => {
         await pool.getByJobId(jobId)?.close();

@@ -56,6 +56,7 @@ describe('coroutine isolation: faults stay inside their session', () => {
     const pool = app.get(AgentPool);
     const steady = await Promise.all([1, 2].map(() => pool.simulateSession({ agent: 'steady' })));
     const broken = await pool.simulateSession({ agent: 'broken' });
+    await expect(broken.started).rejects.toThrow('before it started');
     expect(await broken.outcome).toMatchObject({ status: 'failed', error: expect.objectContaining({ message: 'agent constructor exploded' }) });
     expect(pool.stats().activeSessions).toBe(2);
     const outcomes = await Promise.all(steady.map((session) => session.end()));

@@ -43,6 +43,8 @@ describe('coroutine isolation: simulated sessions', () => {
     const pool = app.get(AgentPool);
     await pool.start({ connect: false });
     const sessions = await Promise.all([1, 2, 3].map(() => pool.simulateSession({ audio: SPEECH })));
+    const latencies = await Promise.all(sessions.map((session) => session.started));
+    expect(latencies.every((ms) => ms > 0)).toBe(true);
     const calls = app.get(Calls);
     await waitFor(() => calls.heard.length === 3, 20_000);
     expect(pool.stats().activeSessions).toBe(3);

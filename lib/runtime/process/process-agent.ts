@@ -1,4 +1,4 @@
-import { Logger, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { defineAgent, type JobContext, type JobProcess } from '@livekit/agents';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,9 @@ import { prewarmSharedModels } from '../../session/prewarm.js';
 import { SessionEntrypoint } from '../../session/session.entrypoint.js';
 import { simulatedIo } from '../simulated-io.js';
 import { markProcessChild } from './process-role.js';
+
+/** What a child tells the parent once its session has started (over upstream's IPC channel). */
+export const SESSION_STARTED_MESSAGE = 'openrtcSessionStarted';
 
 export interface ProcessAgentSpec {
   appModulePath: string;
@@ -30,13 +33,14 @@ export function createProcessAgent(spec: ProcessAgentSpec) {
       if (typeof appModule !== 'function') {
         throw new OpenRtcSetupError(`${spec.appModulePath} has no export '${spec.exportName}' (OpenRtcModule option 'appModule').`);
       }
-      app = await NestFactory.createApplicationContext(appModule, { logger: new Logger() });
+      app = await NestFactory.createApplicationContext(appModule, { logger: ['fatal', 'error', 'warn'] });
       const options = app.get<ResolvedOpenRtcOptions>(OPENRTC_RESOLVED_OPTIONS, { strict: false });
       await prewarmSharedModels(proc, options.turnDetection);
     },
     entry: async (ctx: JobContext) => {
       ctx.addShutdownCallback(async () => app?.close());
       await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx));
+      process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id } });
     },
   });
 }

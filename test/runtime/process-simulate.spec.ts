@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { initializeLogger } from '@livekit/agents';
+import { AgentPool } from '@openrtc/nestjs';
+
+const SPEECH = fileURLToPath(new URL('../../assets/speech-16k.wav', import.meta.url));
+const APP = fileURLToPath(new URL('../fixtures/process-app/reporting-app.module.mjs', import.meta.url));
+
+type Report = { pid: number; jobId: string; event: string; role?: string; text?: string };
+const readReports = (file: string): Report[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+
+async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// The parent loads the built package too (the fixture imports it by name), so parent and children
+// share one copy of @nestjs/core and @livekit/agents. `npm test` builds before jest runs.
+describe('process isolation: simulated sessions', () => {
+  let app: INestApplicationContext;
+  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
+  afterEach(async () => app?.close());
+
+  it('runs each session in its own child process, with DI, real VAD on real speech, and the greeting', async () => {
+    const { AppModule } = await import(APP);
+    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    const pool = app.get(AgentPool) as AgentPool;
+    await pool.start({ connect: false });
+    const dir = mkdtempSync(join(tmpdir(), 'openrtc-process-'));
+    const files = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    const sessions = await Promise.all(files.map((reportFile) => pool.simulateSession({ agent: 'clinic', audio: SPEECH, metadata: { reportFile } })));
+    const latencies = await Promise.all(sessions.map((session) => session.started));
+    expect(latencies.every((ms) => ms > 0)).toBe(true);
+    await until(() => files.every((file) => readReports(file).some((r) => r.event === 'user listening')), 45_000);
+    const reports = files.map(readReports);
+    const pids = reports.map((r) => r[0]!.pid);
+    expect(new Set(pids).size).toBe(2);
+    expect(pids).not.toContain(process.pid);
+    reports.forEach((sessionReports, i) => {
+      expect(sessionReports.every((r) => r.jobId === sessions[i]!.jobId)).toBe(true);
+      expect(sessionReports.map((r) => r.event)).toEqual(expect.arrayContaining(['entered', 'user speaking', 'user listening']));
+      expect(sessionReports).toContainEqual(expect.objectContaining({ event: 'item', role: 'assistant', text: 'Clinic here, how can I help?' }));
+    });
+    const outcomes = await Promise.all(sessions.map((session) => session.end()));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['success', 'success']);
+    expect(pool.stats()).toMatchObject({ isolation: 'process', prewarmCount: 2, activeSessions: 0, succeeded: 2 });
+  });
+});

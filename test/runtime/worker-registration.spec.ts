@@ -1,0 +1,84 @@
+import { JobType } from '@livekit/protocol';
+import { initializeLogger } from '@livekit/agents';
+import type { DispatchDouble } from '../support/dispatch-double.js';
+import { LOAD_INTERVAL_SETTLE_MS, clearOptionEnvironment, startDouble, startWorker, type Worker } from '../fixtures/worker-protocol.fixture.js';
+
+// The module's own AgentServer registering with the worker-protocol double on loopback.
+describe('worker registration through the dispatch double', () => {
+  let double: DispatchDouble;
+  let worker: Worker | undefined;
+  let restoreEnvironment: () => void;
+
+  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
+  beforeEach(async () => {
+    restoreEnvironment = clearOptionEnvironment();
+    double = await startDouble();
+  });
+  afterEach(async () => {
+    await worker?.app.close();
+    worker = undefined;
+    await double.close();
+    restoreEnvironment();
+  });
+  afterAll(() => new Promise((resolve) => setTimeout(resolve, LOAD_INTERVAL_SETTLE_MS)));
+
+  it('app.init() registers for automatic dispatch (no agentName) and the worker adopts the double\'s id', async () => {
+    worker = await startWorker(double);
+    // init resolved only once the worker was registered: no waiting needed here.
+    expect(double.registrations).toHaveLength(1);
+    const [registration] = double.registrations;
+    expect(registration).toMatchObject({ agentName: '', type: JobType.JT_ROOM, version: '1.9.0' });
+    expect(registration!.allowedPermissions).toMatchObject({ agent: true, canPublish: true, canSubscribe: true });
+    expect(double.received[0]?.case).toBe('register');
+    expect(double.authFailures).toBe(0);
+    expect(worker.pool.stats()).toMatchObject({ started: true, draining: false, activeSessions: 0 });
+    expect(worker.logger.messages('log')).toContain('Registered with LiveKit (coroutine isolation).');
+    // Automatic dispatch: an offer with no agent name reaches this worker.
+    expect((await double.offer({ roomName: 'lobby' })).available).toBe(true);
+  });
+
+  it('pool.start() registers for explicit dispatch under agentName', async () => {
+    worker = await startWorker(double, { agentName: 'front-of-house', autoStart: false });
+    expect(double.registrations).toHaveLength(0);
+    expect(worker.pool.stats().started).toBe(false);
+    await worker.pool.start();
+    expect(double.registrations).toHaveLength(1);
+    expect(double.registrations[0]).toMatchObject({ agentName: 'front-of-house', type: JobType.JT_ROOM });
+    const answer = await double.offer({ roomName: 'lobby', agentName: 'front-of-house' });
+    expect(answer).toMatchObject({ available: true, participantAttributes: { 'lk.agent.name': 'front-of-house' } });
+    // Explicit dispatch only: the double routes unnamed jobs to no worker.
+    await expect(double.offer({ roomName: 'lobby' })).rejects.toThrow(/no worker registered for agent name ""/);
+  });
+
+  it('missing credentials fail pool.start() with an error that names LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET', async () => {
+    worker = await startWorker(undefined, { autoStart: false });
+    const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message).toContain('LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET');
+    expect(worker.pool.stats().started).toBe(false);
+    expect(double.registrations).toHaveLength(0);
+  });
+
+  it('a partial set of credentials names only what is missing', async () => {
+    process.env.LIVEKIT_URL = double.url;
+    worker = await startWorker(undefined, { autoStart: false });
+    const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(/set LIVEKIT_API_KEY, LIVEKIT_API_SECRET \(/);
+    expect(error?.message).not.toContain('LIVEKIT_URL');
+  });
+
+  it('re-registers with a new worker id after the double drops the connection, and keeps serving offers', async () => {
+    worker = await startWorker(double, { agentName: 'front-of-house' });
+    const first = double.registrations[0]!;
+    const dropped = Date.now();
+    double.dropConnection();
+    const second = await double.waitForRegistration(2, 8000);
+    expect(second.workerId).not.toBe(first.workerId);
+    expect(second.agentName).toBe('front-of-house');
+    expect(second.at - dropped).toBeGreaterThan(1500); // upstream waits 2 s before reconnecting
+    expect(worker.pool.stats()).toMatchObject({ started: true, draining: false });
+    const answer = await double.offer({ roomName: 'after-drop', agentName: 'front-of-house' });
+    expect(answer.available).toBe(true);
+    expect(answer.participantIdentity).toBe(`agent-${answer.jobId}`);
+  });
+});
