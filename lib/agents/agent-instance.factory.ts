@@ -20,9 +20,8 @@ export class AgentInstanceFactory {
   async create(config: AgentConfig, session: OpenRtcSession): Promise<voice.Agent> {
     const contextId = ContextIdFactory.create();
     this.moduleRef.registerRequestByContextId(session, contextId);
-    if (this.explorer.isProvider(config.agentClass)) {
-      return this.moduleRef.resolve(config.agentClass, contextId, { strict: false });
-    }
+    const token = this.explorer.providerToken(config.agentClass);
+    if (token !== undefined) return this.moduleRef.resolve<voice.Agent>(token, contextId, { strict: false });
     // Registered with pool.add() and not listed as a provider: constructor dependencies come from global modules.
     return this.moduleRef.create(config.agentClass, contextId);
   }

@@ -31,9 +31,13 @@ export class AgentRegistry {
     return this.agents.get(name);
   }
 
-  /** Validates and registers one agent class; `source` names where it came from in errors. */
+  /**
+   * Validates and registers one agent class: discovered with its `@Agent()` options, or added with
+   * `pool.add(name, ...)` (an explicit name). Errors say which of the two, so a pool.add() mistake
+   * does not point at a decorator that was never there.
+   */
   register(agentClass: unknown, metadata: AgentDiscoveryConfig, explicitName?: string): AgentConfig {
-    const cls = assertAgentClass(agentClass);
+    const cls = assertAgentClass(agentClass, explicitName === undefined ? '@Agent()' : 'pool.add()');
     const config = toAgentConfig(cls, metadata, explicitName, this.options);
     const existing = this.agents.get(config.name);
     if (existing) {
@@ -54,7 +58,8 @@ export class AgentRegistry {
   }
 }
 
-function assertAgentClass(value: unknown): Type<voice.Agent> {
+/** `source` says how the class came in: `@Agent()` (discovered) or `pool.add()`. */
+function assertAgentClass(value: unknown, source: string): Type<voice.Agent> {
   if (typeof value !== 'function') {
     throw new OpenRtcConfigError(`An agent must be a class that extends voice.Agent from @livekit/agents, got ${describeValue(value)}.`);
   }
@@ -65,11 +70,11 @@ function assertAgentClass(value: unknown): Type<voice.Agent> {
   const hint = proto
     ? ' It extends a different copy of Agent: the app loads @livekit/agents twice (as ESM and as CommonJS). Load it in one module format only.'
     : ' Make it extend voice.Agent (import { voice } from "@livekit/agents").';
-  throw new OpenRtcConfigError(`@Agent() class ${value.name || '(anonymous)'} does not extend voice.Agent from @livekit/agents.${hint}`);
+  throw new OpenRtcConfigError(`${source} class ${value.name || '(anonymous)'} does not extend voice.Agent from @livekit/agents.${hint}`);
 }
 
 function toAgentConfig(cls: Type<voice.Agent>, metadata: AgentDiscoveryConfig, explicitName: string | undefined, options: ResolvedOpenRtcOptions): AgentConfig {
-  const where = `@Agent() on class ${cls.name}`;
+  const where = explicitName === undefined ? `@Agent() on class ${cls.name}` : `pool.add() of class ${cls.name}`;
   if (metadata === null || typeof metadata !== 'object') {
     throw new OpenRtcConfigError(`${where}: options must be an object, got ${describeValue(metadata)}.`);
   }
@@ -90,7 +95,7 @@ function toAgentConfig(cls: Type<voice.Agent>, metadata: AgentDiscoveryConfig, e
   if (metadata.greeting !== undefined && (typeof metadata.greeting !== 'string' || metadata.greeting.trim() === '')) {
     throw new OpenRtcConfigError(`${where}: option 'greeting' must be a non-empty string, got ${describeValue(metadata.greeting)}.`);
   }
-  const sessionOptions = metadata.sessionOptions ?? {};
+  const sessionOptions = metadata.sessionOptions === undefined ? {} : metadata.sessionOptions;
   if (typeof sessionOptions !== 'object' || sessionOptions === null || Array.isArray(sessionOptions)) {
     throw new OpenRtcConfigError(`${where}: option 'sessionOptions' must be an object of AgentSession options, got ${describeValue(sessionOptions)}.`);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
+import { Inject, Injectable, Logger, type InjectionToken, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
@@ -22,8 +22,9 @@ export class AgentsExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
-      const cls = wrapper.metatype;
-      if (wrapper.isAlias || typeof cls !== 'function') continue;
+      if (wrapper.isAlias) continue;
+      const cls = providedClass(wrapper);
+      if (!cls) continue;
       if (!this.providers.has(cls)) this.providers.set(cls, wrapper);
       const metadata = this.reflector.get<AgentDiscoveryConfig | undefined>(AGENT_METADATA, cls);
       if (metadata === undefined || this.registry.list().some((agent) => agent.agentClass === cls)) continue;
@@ -40,21 +41,37 @@ export class AgentsExplorer implements OnModuleInit {
   }
 
   /**
-   * Whether a class is a provider somewhere in the graph, so DI resolves it per session. Throws for
-   * a singleton provider, which would hand every session the same agent instance.
+   * The token a class is provided under somewhere in the graph, so DI resolves it per session
+   * (`{ provide: 'desk', useClass: DeskAgent }` resolves by 'desk', not by the class); undefined when
+   * it is no provider. Throws for a singleton provider, which would hand every session the same instance.
    */
-  isProvider(cls: Type): boolean {
+  providerToken(cls: Type): InjectionToken | undefined {
     const wrapper = this.providers.get(cls);
     if (wrapper) this.assertPerSession(wrapper, cls);
-    return wrapper !== undefined;
+    return wrapper?.token;
   }
 
   private assertPerSession(wrapper: InstanceWrapper, cls: Type): void {
-    if (wrapper.isDependencyTreeStatic()) {
+    if (!wrapper.isDependencyTreeStatic()) return;
+    if (wrapper.metatype !== cls) {
       throw new OpenRtcConfigError(
-        `@Agent() class ${cls.name} is a singleton provider, but every session needs its own agent instance. ` +
-          'Remove @Injectable() (or its scope option) from the class: @Agent() already makes it injectable, per session.',
+        `@Agent() class ${cls.name} is provided as a ready-made instance (useValue or useFactory), but every session needs its own agent instance. ` +
+          `List the class itself in the module's providers (or use useClass: ${cls.name}).`,
       );
     }
+    throw new OpenRtcConfigError(
+      `@Agent() class ${cls.name} is a singleton provider, but every session needs its own agent instance. ` +
+        'Remove @Injectable() (or its scope option) from the class: @Agent() already makes it injectable, per session.',
+    );
   }
+}
+
+/**
+ * The class behind a provider: its metatype for class providers; for value and factory providers
+ * the class of the instance they hold, so an `@Agent()` instance provided that way is not missed.
+ */
+function providedClass(wrapper: InstanceWrapper): Function | undefined {
+  if (typeof wrapper.metatype === 'function' && !wrapper.inject) return wrapper.metatype;
+  const instance: unknown = wrapper.isDependencyTreeStatic() ? wrapper.instance : undefined;
+  return instance !== null && typeof instance === 'object' ? instance.constructor : undefined;
 }

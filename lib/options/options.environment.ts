@@ -1,4 +1,3 @@
-import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
 import type { OpenRtcModuleOptions } from './openrtc-options.interface.js';
 
 /** The environment variables that set module options, with the option each one sets. */
@@ -17,8 +16,8 @@ const NUMERIC = new Set(['maxConcurrentSessions', 'drainTimeout']);
 
 /**
  * Reads the option layer that environment variables set (through ConfigService when ConfigModule is
- * loaded, so `.env` files count). Blank variables are ignored; a non-numeric number is an error
- * that names the variable.
+ * loaded, so `.env` files count). Blank variables are ignored; validating the layer with
+ * `environmentLabel` makes a bad value an error that names the variable.
  */
 export function readEnvironmentOptions(read: (name: string) => string | undefined): OpenRtcModuleOptions {
   const options: Record<string, unknown> = {};
@@ -29,11 +28,8 @@ export function readEnvironmentOptions(read: (name: string) => string | undefine
     if (option.startsWith('livekit.')) {
       livekit[option.slice('livekit.'.length)] = raw;
     } else if (NUMERIC.has(option)) {
-      const value = Number(raw);
-      if (!Number.isFinite(value) || value <= 0) {
-        throw new OpenRtcConfigError(`Environment variable ${variable} must be a positive number, got '${raw}'. Fix or unset it.`);
-      }
-      options[option] = value;
+      // Text that is no number stays text, so validation rejects it with the option's own rule (integer or not).
+      options[option] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
     } else {
       options[option] = raw;
     }

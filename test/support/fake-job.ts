@@ -1,4 +1,4 @@
-import { JobContext, JobProcess, type InferenceExecutor } from '@livekit/agents';
+import { JobContext, JobProcess } from '@livekit/agents';
 import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
 import { Room } from '@livekit/rtc-node';
 
@@ -8,6 +8,9 @@ export interface FakeJobSpec {
   metadata?: string;
   roomMetadata?: string;
 }
+
+// @livekit/agents does not export the InferenceExecutor type; take it from the constructor.
+type InferenceExecutor = ConstructorParameters<typeof JobContext>[5];
 
 let counter = 0;
 
