@@ -4,7 +4,8 @@ import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
 import { AgentRegistry } from './agents/agent.registry.js';
 import { AgentsExplorer } from './agents/agents.explorer.js';
 import { OPENRTC_SESSION } from './openrtc.constants.js';
-import { ConfigurableModuleClass } from './openrtc.module-definition.js';
+import { ConfigurableModuleClass, OPTIONS_TYPE } from './openrtc.module-definition.js';
+import type { DynamicModule } from '@nestjs/common';
 import { resolvedOptionsProvider } from './options/options.provider.js';
 import { AgentResolver } from './routing/agent.resolver.js';
 import { AgentPool } from './runtime/agent-pool.js';
@@ -32,4 +33,9 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
   ],
   exports: [AgentPool, OPENRTC_SESSION],
 })
-export class OpenRtcModule extends ConfigurableModuleClass {}
+export class OpenRtcModule extends ConfigurableModuleClass {
+  /** Every option is optional, so is the argument (the generated builder would crash on `undefined`). */
+  static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}

@@ -28,6 +28,8 @@ for (const file of files(esm)) {
       target: 'node20',
       bundle: false,
       logLevel: 'error',
+      // import() of a peer (a plugin, @nestjs/config) must load its CommonJS build here, not its ESM one.
+      supported: { 'dynamic-import': false },
       // import.meta does not exist in CommonJS: give each file its own URL instead.
       define: { 'import.meta.url': '__openrtcFileUrl' },
       banner: { js: "const __openrtcFileUrl = require('node:url').pathToFileURL(__filename).href;" },

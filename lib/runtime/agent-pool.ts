@@ -4,6 +4,7 @@ import {
 import type { voice } from '@livekit/agents';
 import type { AgentConfig, AgentDiscoveryConfig } from '../agents/agent-config.interface.js';
 import { AgentRegistry } from '../agents/agent.registry.js';
+import { AgentsExplorer } from '../agents/agents.explorer.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
@@ -39,6 +40,7 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly registry: AgentRegistry,
     private readonly resolver: AgentResolver,
     private readonly runtime: WorkerRuntime,
+    private readonly explorer: AgentsExplorer,
     @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions,
   ) {
     runtime.onFailureLimit = (event) => (options.onFailureLimit ? options.onFailureLimit(event) : this.restartWorker());
@@ -122,6 +124,8 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
    * a provider resolves through DI per session; any other class gets its dependencies from global modules.
    */
   add(name: string, agentClass: Type<voice.Agent>, options: Omit<AgentDiscoveryConfig, 'name'> = {}): AgentConfig {
+    // Fail now, not at the first call, for a singleton provider (it would share one instance).
+    if (typeof agentClass === 'function') this.explorer.providerToken(agentClass);
     return this.registry.register(agentClass, options, name);
   }
 

@@ -3,7 +3,9 @@ import type { TestingModule } from '@nestjs/testing';
 import { voice } from '@livekit/agents';
 import { AgentPool, AgentRoutingError, OpenRtcConfigError, OpenRtcModule, type OpenRtcSession } from '@openrtc/nestjs';
 import { AgentInstanceFactory } from '../../lib/agents/agent-instance.factory.js';
-import { Directory, DirectoryModule, FrontDeskAgent, HotelModule, LateNightAgent, PlainService, RestaurantAgent } from '../fixtures/pool-registration.fixture.js';
+import {
+  Directory, DirectoryModule, FrontDeskAgent, HotelModule, LateNightAgent, PlainService, RestaurantAgent, SingletonDeskAgent, SingletonDeskModule,
+} from '../fixtures/pool-registration.fixture.js';
 import { startApp } from '../support/nest-app.js';
 
 const NAME_RULE = 'must be 1-64 characters of ASCII letters, digits, dashes, or underscores';
@@ -13,7 +15,7 @@ describe('AgentPool: add, remove, get, has', () => {
   let pool: AgentPool;
 
   beforeEach(async () => {
-    ({ app } = await startApp([OpenRtcModule.forRoot({ autoStart: false, defaults: { llm: 'openai/gpt-4.1-mini', greeting: 'Hello.' } }), DirectoryModule, HotelModule]));
+    ({ app } = await startApp([OpenRtcModule.forRoot({ autoStart: false, defaults: { llm: 'openai/gpt-4.1-mini', greeting: 'Hello.' } }), DirectoryModule, HotelModule, SingletonDeskModule]));
     pool = app.get(AgentPool);
   });
   afterEach(async () => app.close());
@@ -33,6 +35,13 @@ describe('AgentPool: add, remove, get, has', () => {
     expect(names()).toEqual(['restaurant', 'front-desk', 'late-night']);
     expect(pool.has('late-night')).toBe(true);
     expect(pool.get('late-night')).toBe(added);
+  });
+
+  it('add() refuses a class that is a singleton provider at once, not at its first call', () => {
+    expect(() => pool.add('desk', SingletonDeskAgent)).toThrow(
+      '@Agent() class SingletonDeskAgent is a singleton provider, but every session needs its own agent instance.',
+    );
+    expect(pool.has('desk')).toBe(false);
   });
 
   it('add() validates like @Agent() and registers nothing on error', () => {

@@ -94,7 +94,7 @@ describe('packaging: the built ESM and CJS entries', () => {
   // KNOWN BUG, reported, not fixed here (lib/session/prewarm.ts belongs to the runtime work): the CJS
   // build keeps `import('@livekit/agents-plugin-silero')`, which loads the plugin's ESM build and with
   // it a second, ESM copy of @livekit/agents. Turn this into `it` once prewarm requires plugins in CJS.
-  it.failing('a CommonJS app that starts the pool still loads CommonJS only', () => {
+  it('a CommonJS app that starts the pool still loads CommonJS only', () => {
     expect(cjs.loadedAfterStart.cjsAgentsFiles.some(endsWith('@livekit/agents/dist/index.cjs'))).toBe(true);
     expect(cjs.loadedAfterStart.esmAgentsFiles).toEqual([]);
   });

@@ -93,7 +93,7 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
 
   onUnhandledRejection(reason: unknown): void {
     if (this.tearingDown) {
-      // Streams closing under a pending read reject un-awaited promises upstream; not a fault.
+      // Streams closed under a pending read may reject promises nobody awaits: teardown noise, not a fault.
       this.logger.debug?.(`Job '${this.jobId}': rejection during teardown ignored: ${(reason as Error)?.message ?? reason}`);
       return;
     }

@@ -4,9 +4,9 @@ import { ownerOfPromise } from './session-scope.js';
 const logger = new Logger('OpenRTC');
 let users = 0;
 
-// Upstream code has un-awaited promises that reject during normal teardown (e.g. VADStream's
-// pump after close: "Releasing reader"). In a worker that holds many sessions, Node's default
-// (crash on unhandled rejection) would take every call down with one session's fault.
+// A rejection nobody handles inside one session (agent code, a plugin, an un-awaited promise in a
+// library) would, by Node's default, crash the process: in a worker holding many sessions, one
+// session's fault would end every call.
 function onUnhandledRejection(reason: unknown, promise: Promise<unknown>): void {
   const owner = ownerOfPromise(promise);
   if (owner) {
