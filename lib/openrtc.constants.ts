@@ -4,3 +4,8 @@ export const OPENRTC_SESSION = Symbol.for('@openrtc/nestjs:session');
 export const AGENT_METADATA = '@openrtc/nestjs:agent';
 /** Injection token of the resolved module options. */
 export const OPENRTC_RESOLVED_OPTIONS = Symbol.for('@openrtc/nestjs:resolved-options');
+/**
+ * The AgentPool under a token every copy of this package shares (ESM and CJS builds, another
+ * install): the `openrtc` CLI finds the pool of the app it booted by it.
+ */
+export const OPENRTC_POOL = Symbol.for('@openrtc/nestjs:pool');

@@ -3,7 +3,7 @@ import { DiscoveryModule, REQUEST } from '@nestjs/core';
 import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
 import { AgentRegistry } from './agents/agent.registry.js';
 import { AgentsExplorer } from './agents/agents.explorer.js';
-import { OPENRTC_SESSION } from './openrtc.constants.js';
+import { OPENRTC_POOL, OPENRTC_SESSION } from './openrtc.constants.js';
 import { ConfigurableModuleClass, OPTIONS_TYPE } from './openrtc.module-definition.js';
 import type { DynamicModule } from '@nestjs/common';
 import { resolvedOptionsProvider } from './options/options.provider.js';
@@ -28,10 +28,11 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
     SessionEntrypoint,
     WorkerRuntime,
     AgentPool,
+    { provide: OPENRTC_POOL, useExisting: AgentPool },
     // The session is the "request" of its DI context (see AgentInstanceFactory).
     { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },
   ],
-  exports: [AgentPool, OPENRTC_SESSION],
+  exports: [AgentPool, OPENRTC_POOL, OPENRTC_SESSION],
 })
 export class OpenRtcModule extends ConfigurableModuleClass {
   /** Every option is optional, so is the argument (the generated builder would crash on `undefined`). */

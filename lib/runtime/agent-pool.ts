@@ -75,6 +75,14 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.runtime.simulateSession(options);
   }
 
+  /**
+   * Development: asks LiveKit to dispatch a job for `room` to this worker (what `openrtc connect
+   * --room` does). Needs `start()` with a LiveKit connection.
+   */
+  connectToRoom(room: string, participantIdentity?: string): Promise<void> {
+    return this.runtime.connectToRoom(room, participantIdentity);
+  }
+
   /** Active sessions / maxConcurrentSessions: what LiveKit sees as this worker's load. */
   currentLoad(): number {
     return this.runtime.currentLoad();

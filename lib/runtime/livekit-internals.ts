@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version, type RunningJobInfo } from '@livekit/agents';
+import { dispose as disposeRtcRuntime } from '@livekit/rtc-node';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 
 const SUPPORTED = /^1\.9\.\d+$/;
@@ -170,4 +171,54 @@ export function watchProcessJob(executor: JobExecutor, onMessage: (kind: string,
     if (child.exitCode !== null) done(child.exitCode);
     else child.once('exit', done);
   });
+}
+
+// @livekit/agents keeps its logger process-wide under these keys (log_core.ts), shared by its ESM
+// and CJS builds; initializeLogger() can only print to stdout.
+const LOGGER_KEY = Symbol.for('@livekit/agents:logger');
+const LOGGER_OPTIONS_KEY = Symbol.for('@livekit/agents:loggerOptions');
+
+export function liveKitLoggerInitialized(): boolean {
+  return (globalThis as Record<symbol, unknown>)[LOGGER_KEY] !== undefined;
+}
+
+/** Gives @livekit/agents a pino logger whose records go to `write` instead of stdout. */
+export function routeLiveKitLogs(level: string, write: (record: Record<string, unknown>) => void): void {
+  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+  const fromAgents = createRequire(req.resolve('@livekit/agents'));
+  const { pino } = fromAgents('pino') as typeof import('pino');
+  const destination = {
+    write(line: string) {
+      try {
+        write(JSON.parse(line));
+      } catch {
+        // not a JSON record: nothing to forward
+      }
+    },
+  };
+  const logger = pino({ level, serializers: { error: pino.stdSerializers.err } }, destination);
+  const globals = globalThis as Record<symbol, unknown>;
+  globals[LOGGER_OPTIONS_KEY] = { pretty: false, level };
+  globals[LOGGER_KEY] = logger;
+}
+
+let rtcUsers = 0;
+
+/**
+ * Holds @livekit/rtc-node's native runtime for a coroutine worker; the last release disposes it.
+ * From the first real Room.connect() on, its FFI callback keeps the event loop alive: a job child
+ * calls dispose() before it exits, but in-process sessions never exit, so a closed app would hang
+ * its process. Clearing rtc-node's global client lets a later Room initialise a fresh runtime.
+ */
+export function holdRtcRuntime(): () => Promise<void> {
+  rtcUsers += 1;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const global = globalThis as { _ffiClientInstance?: unknown };
+    if (--rtcUsers > 0 || !global._ffiClientInstance) return;
+    await disposeRtcRuntime();
+    delete global._ffiClientInstance;
+  };
 }

@@ -13,7 +13,7 @@ import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js
 import { guardUnhandledRejections } from './coroutine/rejection.guard.js';
 import { FailureSupervisor, type FailureLimitEvent } from './failure.supervisor.js';
 import {
-  JobStatus, assertSupportedVersion, closeInferenceExecutor, registerPoolHost, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, registerPoolHost, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { SESSION_STARTED_MESSAGE } from './process/process-agent.js';
@@ -140,7 +140,9 @@ export class WorkerRuntime {
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
       host: '127.0.0.1',
-      port: 0,
+      // Any free port. Upstream reads `port || 8081` in production, so a number 0 became a fixed 8081:
+      // a second worker on the host died on EADDRINUSE (an unhandled 'error' event). listen() reads '0' as 0.
+      port: '0' as unknown as number,
       production: true,
       logLevel: options.logLevel,
     }));
@@ -150,11 +152,24 @@ export class WorkerRuntime {
     void host;
     if (connect) {
       this.connected = true;
-      this.running = this.server.run().catch((error) => {
+      const server = this.server;
+      const registered = new Promise<void>((resolve) => server.event.once('worker_registered', () => resolve()));
+      const run = server.run();
+      this.running = run.catch((error) => {
         this.logger.error(`The LiveKit worker stopped: ${(error as Error)?.message ?? error}`);
         this.supervisor.record(false, error);
       });
-      await new Promise<void>((resolve) => this.server!.event.once('worker_registered', () => resolve()));
+      // run() settles only at close() or once upstream stops retrying (a bad URL at once, a wrong key or an
+      // unreachable server after ~80 s). Before registration that is a failed start, not a wait forever.
+      const stopped = run.then(
+        () => Promise.reject(new OpenRtcSetupError('The LiveKit worker closed before it registered.')),
+        (error) => Promise.reject(new OpenRtcSetupError(`Could not register with LiveKit at ${credentials.url}: ${(error as Error)?.message ?? error}`, { cause: error })),
+      );
+      stopped.catch(() => undefined); // after registration, a stop is this.running's to report
+      await Promise.race([registered, stopped]).catch(async (error) => {
+        await server.close().catch(() => undefined); // its health server and inference process
+        throw error;
+      });
       this.logger.log(`Registered with LiveKit (${options.isolation} isolation).`);
     } else {
       this.procPool.start();
@@ -187,7 +202,7 @@ export class WorkerRuntime {
           return coroutines.launchJob(pool, info);
         },
       };
-      this.cleanups.push(guardUnhandledRejections());
+      this.cleanups.push(guardUnhandledRejections(), holdRtcRuntime());
       await registerPoolHost(this.poolKey, host);
       return host;
     }
@@ -281,6 +296,19 @@ export class WorkerRuntime {
         return outcome;
       },
     };
+  }
+
+  /**
+   * Asks LiveKit to dispatch a job for `room` to this worker (upstream `AgentServer.simulateJob`,
+   * as LiveKit's own `connect` command does): creates the room and, with `participantIdentity`,
+   * has the agent listen to that participant. Needs a worker registered with LiveKit.
+   */
+  async connectToRoom(room: string, participantIdentity?: string): Promise<void> {
+    if (!this.server || !this.connected) {
+      throw new OpenRtcSetupError('Connecting to a room needs a worker registered with LiveKit: await pool.start() (not { connect: false }) first.');
+    }
+    if (this.draining) throw new OpenRtcSetupError('The worker is draining; it takes no new sessions.');
+    await this.server.simulateJob(room, participantIdentity);
   }
 
   /** Stops taking sessions and waits up to drainTimeout for in-flight ones; then cancels the rest. */

@@ -1,13 +1,16 @@
 import { JobType } from '@livekit/protocol';
 import { initializeLogger } from '@livekit/agents';
+import { OpenRtcSetupError } from '@openrtc/nestjs';
 import type { DispatchDouble } from '../support/dispatch-double.js';
-import { LOAD_INTERVAL_SETTLE_MS, clearOptionEnvironment, startDouble, startWorker, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { API_KEY, API_SECRET, clearOptionEnvironment, startDouble, startWorker, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
 
 // The module's own AgentServer registering with the worker-protocol double on loopback.
 describe('worker registration through the dispatch double', () => {
   let double: DispatchDouble;
   let worker: Worker | undefined;
   let restoreEnvironment: () => void;
+
+  const timers = upstreamTimers();
 
   beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
   beforeEach(async () => {
@@ -17,12 +20,13 @@ describe('worker registration through the dispatch double', () => {
   afterEach(async () => {
     await worker?.app.close();
     worker = undefined;
+    timers.note(double);
     await double.close();
     restoreEnvironment();
   });
-  afterAll(() => new Promise((resolve) => setTimeout(resolve, LOAD_INTERVAL_SETTLE_MS)));
+  afterAll(() => timers.settle());
 
-  it('app.init() registers for automatic dispatch (no agentName) and the worker adopts the double\'s id', async () => {
+  it('app.init() registers for automatic dispatch (no agentName)', async () => {
     worker = await startWorker(double);
     // init resolved only once the worker was registered: no waiting needed here.
     expect(double.registrations).toHaveLength(1);
@@ -50,6 +54,17 @@ describe('worker registration through the dispatch double', () => {
     await expect(double.offer({ roomName: 'lobby' })).rejects.toThrow(/no worker registered for agent name ""/);
   });
 
+  it('two apps on one host register side by side (each health server takes its own free port)', async () => {
+    worker = await startWorker(double, { agentName: 'front-of-house' });
+    const second = await startWorker(double, { agentName: 'bistro-only' });
+    try {
+      expect(double.registrations.map((r) => r.agentName).sort()).toEqual(['bistro-only', 'front-of-house']);
+      expect((await double.offer({ roomName: 'lobby', agentName: 'bistro-only' })).available).toBe(true);
+    } finally {
+      await second.app.close();
+    }
+  });
+
   it('missing credentials fail pool.start() with an error that names LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET', async () => {
     worker = await startWorker(undefined, { autoStart: false });
     const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
@@ -66,6 +81,16 @@ describe('worker registration through the dispatch double', () => {
     expect(error?.message).toMatch(/set LIVEKIT_API_KEY, LIVEKIT_API_SECRET \(/);
     expect(error?.message).not.toContain('LIVEKIT_URL');
   });
+
+  it('a worker that cannot register fails pool.start() instead of waiting forever', async () => {
+    // A typo upstream's URL parser rejects: run() stops at once. An unreachable server or a wrong key
+    // take the same path once upstream stops retrying (~80 s).
+    worker = await startWorker(undefined, { autoStart: false, livekit: { url: 'ws://live kit:7880', apiKey: API_KEY, apiSecret: API_SECRET } });
+    const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
+    expect(error).toBeInstanceOf(OpenRtcSetupError);
+    expect(error?.message).toBe('Could not register with LiveKit at ws://live kit:7880: Invalid URL');
+    expect(worker.logger.messages('error')).toContain('The LiveKit worker stopped: Invalid URL');
+  }, 10_000);
 
   it('re-registers with a new worker id after the double drops the connection, and keeps serving offers', async () => {
     worker = await startWorker(double, { agentName: 'front-of-house' });
