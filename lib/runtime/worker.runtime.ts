@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentServer, ServerOptions, initializeLogger, log, type JobContext, type RunningJobInfo } from '@livekit/agents';
+import { AgentServer, ServerOptions, type JobContext, type RunningJobInfo } from '@livekit/agents';
 import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
@@ -13,9 +13,10 @@ import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js
 import { guardUnhandledRejections } from './coroutine/rejection.guard.js';
 import { FailureSupervisor, type FailureLimitEvent } from './failure.supervisor.js';
 import {
-  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, registerPoolHost, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, liveKitLoggerInitialized, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
+import { writeLiveKitRecord } from './livekit-log.sink.js';
 import { SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
 import { SIMULATED_AUDIO_ATTRIBUTE, simulatedIo } from './simulated-io.js';
@@ -116,13 +117,12 @@ export class WorkerRuntime {
     const { options } = this;
     const credentials = { url: options.livekit.url, apiKey: options.livekit.apiKey, apiSecret: options.livekit.apiSecret };
     if (connect) assertCredentials(credentials);
-    try {
-      log();
-    } catch {
-      initializeLogger({ pretty: false, level: options.logLevel });
-    }
+    // LiveKit's own logs go through Nest's Logger, unless the app set up LiveKit's logger itself.
+    if (!liveKitLoggerInitialized()) routeLiveKitLogs(options.logLevel, writeLiveKitRecord);
     await loadTurnDetectionPlugin(options.turnDetection);
     const host = await this.createHost();
+    // Shared models load before the worker registers, so no session waits for them.
+    await this.coroutines?.prewarm();
     this.server = new AgentServer(new ServerOptions({
       agent: this.poolKey!,
       wsURL: credentials.url ?? 'ws://127.0.0.1:7880',
@@ -176,7 +176,6 @@ export class WorkerRuntime {
       await startInferenceExecutor(this.procPool);
       this.cleanups.push(() => closeInferenceExecutor(this.procPool!));
     }
-    await this.coroutines?.prewarm();
   }
 
   private async createHost(): Promise<PoolHost> {
