@@ -66,10 +66,10 @@ const PATCHED = Symbol.for('@openrtc/nestjs:proc-pool-seam');
 let installing: Promise<void> | undefined;
 
 /** Fails at startup, before any job, on an @livekit/agents version the seam was not verified against. */
-export function assertSupportedVersion(): void {
-  if (!SUPPORTED.test(version)) {
+export function assertSupportedVersion(installed: string = version): void {
+  if (!SUPPORTED.test(installed)) {
     throw new OpenRtcSetupError(
-      `isolation: 'coroutine' supports @livekit/agents 1.9.x, but ${version} is installed. ` +
+      `isolation: 'coroutine' supports @livekit/agents 1.9.x, but ${installed} is installed. ` +
         "Install @livekit/agents@~1.9.0, or set OpenRtcModule option isolation: 'process' (upstream's process pool, no internals touched).",
     );
   }
