@@ -2,6 +2,8 @@
 export interface SessionOutcome {
   jobId: string;
   status: 'success' | 'failed';
+  /** Why the session ended: e.g. 'room disconnected', 'shutdown request', a reason given to ctx.shutdown(). */
+  reason: string;
   error?: unknown;
 }
 
@@ -15,10 +17,10 @@ export class SessionOutcomeTracker {
     return new Promise((resolve) => this.waiting.set(jobId, resolve));
   }
 
-  settle(jobId: string, status: SessionOutcome['status'], error?: unknown): void {
+  settle(jobId: string, status: SessionOutcome['status'], reason: string, error?: unknown): void {
     if (status === 'success') this.succeeded += 1;
     else this.failed += 1;
-    this.waiting.get(jobId)?.({ jobId, status, error });
+    this.waiting.get(jobId)?.({ jobId, status, reason, error });
     this.waiting.delete(jobId);
   }
 }

@@ -192,7 +192,7 @@ export class WorkerRuntime {
           return started;
         },
         prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection).then(() => undefined),
-        onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor.jobId, executor.status, executor.error),
+        onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor.jobId, executor.status, executor.closeReason ?? 'ended', executor.error),
       }));
       const host: PoolHost = {
         attach,
@@ -223,7 +223,7 @@ export class WorkerRuntime {
         this.childProcesses += 1;
         const onMessage = (kind: string) => kind === SESSION_STARTED_MESSAGE && this.sessionStarted(info.job.id);
         void watchProcessJob(executor, onMessage).then(({ success, reason }) =>
-          this.sessionEnded(info.job.id, success ? JobStatus.SUCCESS : JobStatus.FAILED, success ? undefined : new Error(`session process ended: ${reason}`)),
+          this.sessionEnded(info.job.id, success ? JobStatus.SUCCESS : JobStatus.FAILED, reason, success ? undefined : new Error(`session process ended: ${reason}`)),
         );
       },
     };
@@ -236,8 +236,8 @@ export class WorkerRuntime {
     this.startWaiters.delete(jobId);
   }
 
-  private sessionEnded(jobId: string, status: JobStatus, error?: unknown): void {
-    this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', error);
+  private sessionEnded(jobId: string, status: JobStatus, reason: string, error?: unknown): void {
+    this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
     this.supervisor.record(status === JobStatus.SUCCESS, error);
   }
 

@@ -65,7 +65,7 @@ describe('coroutine isolation: drain', () => {
     await expect(pool.simulateSession({ agent: 'brief' })).rejects.toThrow('draining');
     await closing;
     const outcomes = await Promise.all(sessions.map((session) => session.outcome));
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['success', 'success', 'success']);
+    expect(outcomes.map((outcome) => [outcome.status, outcome.reason])).toEqual(Array(3).fill(['success', 'caller hung up']));
     expect(pool.stats()).toMatchObject({ activeSessions: 0, succeeded: 3, failed: 0 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(leakedSince(before)).toEqual({});
@@ -82,7 +82,7 @@ describe('coroutine isolation: drain', () => {
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(3000); // a bound, not a benchmark: drain waited for drainTimeout
     expect(await brief.outcome).toMatchObject({ status: 'success' });
-    expect(await endless.outcome).toMatchObject({ status: 'failed', error: expect.objectContaining({ message: 'drain timed out' }) });
+    expect(await endless.outcome).toMatchObject({ status: 'failed', reason: 'drain timed out', error: expect.objectContaining({ message: 'drain timed out' }) });
     const warning = warn.mock.calls.map((call) => String(call[0])).find((message) => message.includes('Drain timed out'));
     expect(warning).toContain(endless.jobId);
     expect(warning).not.toContain(brief.jobId);

@@ -9,6 +9,6 @@ describe('coroutine isolation: an unhandled rejection inside one session', () =>
   it('marks that session FAILED, leaves its siblings running and the worker alive', () => {
     const output = execFileSync(process.execPath, [WORKER], { encoding: 'utf8', timeout: 60_000 });
     const result = JSON.parse(output.trim().split('\n').pop()!);
-    expect(result).toEqual({ leaky: { status: 'failed', error: 'stray rejection' }, activeAfterLeak: 2, steady: ['success', 'success'] });
+    expect(result).toEqual({ leaky: { status: 'failed', reason: 'unhandled rejection', error: 'stray rejection' }, activeAfterLeak: 2, steady: ['success', 'success'] });
   });
 });
