@@ -191,7 +191,7 @@ export class WorkerRuntime {
           this.sessionStarted(ctx.job.id);
           return started;
         },
-        prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection).then(() => undefined),
+        prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection, this.options.vad).then(() => undefined),
         onSessionEnded: (executor: CoroutineJobExecutor) => this.sessionEnded(executor.jobId, executor.status, executor.closeReason ?? 'ended', executor.error),
       }));
       const host: PoolHost = {
@@ -238,7 +238,8 @@ export class WorkerRuntime {
 
   private sessionEnded(jobId: string, status: JobStatus, reason: string, error?: unknown): void {
     this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
-    this.supervisor.record(status === JobStatus.SUCCESS, error);
+    // Sessions cut off by our own drain or close say nothing about the worker's health.
+    if (!this.draining && this.server) this.supervisor.record(status === JobStatus.SUCCESS, error);
   }
 
   private reserve(jobId: string): boolean {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { ReadableStream, type ReadableStreamDefaultController } from 'node:stream/web';
 import { voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
@@ -26,10 +25,6 @@ export class RecordedAudioInput extends voice.AudioInput {
     return new RecordedAudioInput(parseWav(readFileSync(path), path), opts);
   }
 
-  static async fromWavFile(path: string, opts?: RecordedAudioOptions): Promise<RecordedAudioInput> {
-    return new RecordedAudioInput(parseWav(await readFile(path), path), opts);
-  }
-
   /** Resolves when the last frame has been handed over (never while looping), or on close(). */
   readonly finished: Promise<void>;
   private resolveFinished!: () => void;
@@ -52,8 +47,9 @@ export class RecordedAudioInput extends voice.AudioInput {
     const source = new ReadableStream<AudioFrame>(
       {
         start: (controller) => void (this.controller = controller),
-        // Not realtime: one frame per read, so the consumer's pace is the playback pace.
-        pull: this.realtime ? undefined : () => this.sendFrame(),
+        // Not realtime: one frame per read, so the consumer's pace is the playback pace. Each frame
+        // waits a macrotask, or a looping recording read by a fast consumer would starve the event loop.
+        pull: this.realtime ? undefined : () => new Promise<void>((resolve) => setImmediate(() => (this.sendFrame(), resolve()))),
       },
       { highWaterMark: 0 },
     );

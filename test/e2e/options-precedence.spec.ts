@@ -48,7 +48,7 @@ describe('option precedence: CLI > environment > forRoot() > default', () => {
     const { options } = await resolved([forRoot()]);
     expect(options).toEqual({
       isolation: 'coroutine', maxConcurrentSessions: 50, consecutiveFailureLimit: 5, drainTimeout: 30, acceptOnlyRegisteredRooms: false,
-      logLevel: 'info', autoStart: false, turnDetection: 'audio', defaults: {}, livekit: {}, agentName: undefined, defaultAgent: undefined,
+      logLevel: 'info', autoStart: false, turnDetection: 'audio', vad: 'native', defaults: {}, livekit: {}, agentName: undefined, defaultAgent: undefined,
     });
   });
 

@@ -40,9 +40,9 @@ function leakedSince(before: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(handleCounts()).filter(([kind, count]) => count > (before[kind] ?? 0)));
 }
 
-async function boot(drainTimeout: number): Promise<TestingModule> {
+async function boot(drainTimeout: number, onFailureLimit: () => void = () => undefined): Promise<TestingModule> {
   const app = await Test.createTestingModule({
-    imports: [OpenRtcModule.forRoot({ autoStart: false, turnDetection: 'none', drainTimeout }), CallsModule],
+    imports: [OpenRtcModule.forRoot({ autoStart: false, turnDetection: 'none', drainTimeout, consecutiveFailureLimit: 1, onFailureLimit }), CallsModule],
   }).compile();
   await app.init();
   await app.get(AgentPool).start({ connect: false });
@@ -73,7 +73,8 @@ describe('coroutine isolation: drain', () => {
 
   it('cancels a session still running at drainTimeout, with a warning that names it', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
-    const app = await boot(3);
+    const trips: unknown[] = [];
+    const app = await boot(3, () => void trips.push('tripped'));
     const pool = app.get(AgentPool);
     const brief = await pool.simulateSession({ agent: 'brief' });
     const endless = await pool.simulateSession({ agent: 'endless' });
@@ -86,6 +87,7 @@ describe('coroutine isolation: drain', () => {
     const warning = warn.mock.calls.map((call) => String(call[0])).find((message) => message.includes('Drain timed out'));
     expect(warning).toContain(endless.jobId);
     expect(warning).not.toContain(brief.jobId);
+    expect(trips).toEqual([]); // a session our own drain cancelled is no sign of a sick worker
     await app.close();
   });
 });

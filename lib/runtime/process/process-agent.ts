@@ -35,7 +35,7 @@ export function createProcessAgent(spec: ProcessAgentSpec) {
       }
       app = await NestFactory.createApplicationContext(appModule, { logger: ['fatal', 'error', 'warn'] });
       const options = app.get<ResolvedOpenRtcOptions>(OPENRTC_RESOLVED_OPTIONS, { strict: false });
-      await prewarmSharedModels(proc, options.turnDetection);
+      await prewarmSharedModels(proc, options.turnDetection, options.vad);
     },
     entry: async (ctx: JobContext) => {
       ctx.addShutdownCallback(async () => app?.close());
