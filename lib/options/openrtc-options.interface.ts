@@ -8,6 +8,14 @@ export type Isolation = 'coroutine' | 'process';
 /** @publicApi */
 export type TurnDetection = 'audio' | 'multilingual' | 'vad' | 'none';
 
+/**
+ * Which voice activity detector sessions share: `'native'`, the Silero model bundled with
+ * @livekit/agents in `@livekit/local-inference` (runs off the JavaScript thread), or `'silero'`,
+ * `@livekit/agents-plugin-silero` on onnxruntime-node (runs on the JavaScript thread).
+ * @publicApi
+ */
+export type VadImplementation = 'silero' | 'native';
+
 /** @publicApi */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -69,6 +77,8 @@ export interface OpenRtcModuleOptions {
   onFailureLimit?: (event: { consecutiveFailures: number; lastError: unknown }) => unknown;
   /** Turn detection every session gets. Default `'audio'` (the offline end-of-turn model bundled with @livekit/agents). */
   turnDetection?: TurnDetection;
+  /** The VAD every session shares. Default `'native'` (see the README's Benchmarks section for why). */
+  vad?: VadImplementation;
 }
 
 /** Options after defaults are applied and validation passed. */
@@ -83,4 +93,5 @@ export interface ResolvedOpenRtcOptions extends Omit<OpenRtcModuleOptions, 'live
   logLevel: LogLevel;
   autoStart: boolean;
   turnDetection: TurnDetection;
+  vad: VadImplementation;
 }

@@ -2,7 +2,7 @@ import { Inject, Logger, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { OPENRTC_MODULE_OPTIONS } from '../openrtc.module-definition.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
-import { getCliOverrides } from './cli-overrides.js';
+import { getCliDefaults, getCliOverrides } from './cli-overrides.js';
 import type { OpenRtcModuleOptions } from './openrtc-options.interface.js';
 import { environmentLabel, layerOptions, readEnvironmentOptions } from './options.environment.js';
 import { resolveModuleOptions, validateOptionLayer } from './options.validation.js';
@@ -48,7 +48,7 @@ async function environmentReader(moduleRef: ModuleRef): Promise<EnvironmentReade
   };
 }
 
-/** Options in force: CLI flag > environment variable > forRoot() option > library default. */
+/** Options in force: CLI flag > environment variable > forRoot() option > CLI command default > library default. */
 export const resolvedOptionsProvider: Provider = {
   provide: OPENRTC_RESOLVED_OPTIONS,
   inject: [OPENRTC_MODULE_OPTIONS, ModuleRef],
@@ -56,6 +56,6 @@ export const resolvedOptionsProvider: Provider = {
     validateOptionLayer(options);
     const environment = readEnvironmentOptions(await environmentReader(moduleRef));
     validateOptionLayer(environment, environmentLabel);
-    return resolveModuleOptions(layerOptions(options, environment, getCliOverrides()));
+    return resolveModuleOptions(layerOptions(getCliDefaults(), options, environment, getCliOverrides()));
   },
 };

@@ -6,10 +6,11 @@ import { OPENRTC_DEFAULTS } from './options.defaults.js';
 const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
-  'turnDetection', 'appModule', 'onFailureLimit',
+  'turnDetection', 'appModule', 'onFailureLimit', 'vad',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
+const VADS = ['silero', 'native'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const DEFAULT_KEYS = ['stt', 'llm', 'tts', 'greeting'];
 const LIVEKIT_KEYS = ['url', 'apiKey', 'apiSecret'];
@@ -73,10 +74,13 @@ export function resolveModuleOptions(options: OpenRtcModuleOptions = {}): Resolv
 }
 
 function checkLayer(options: OpenRtcModuleOptions): void {
-  if (options === null || typeof options !== 'object') fail('options', options, 'an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OpenRtcConfigError(`OpenRtcModule options must be an object, got ${describeValue(options)}.`);
+  }
   knownKeys('', options, KNOWN_OPTIONS);
   oneOf('isolation', options.isolation, ISOLATIONS);
   oneOf('turnDetection', options.turnDetection, TURN_DETECTIONS);
+  oneOf('vad', options.vad, VADS);
   oneOf('logLevel', options.logLevel, LOG_LEVELS);
   positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
   positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
@@ -114,6 +118,10 @@ function checkLayer(options: OpenRtcModuleOptions): void {
         fail(`defaults.${key}`, value, "a provider string such as 'openai/gpt-4.1-mini' or a plugin instance");
       }
     }
+  }
+  // A misplaced credential must not be echoed, so a livekit value that is no object is described by its type only.
+  if (options.livekit !== undefined && (options.livekit === null || typeof options.livekit !== 'object' || Array.isArray(options.livekit))) {
+    throw new OpenRtcConfigError(`${label('livekit')} must be an object { url, apiKey, apiSecret }, got ${options.livekit === null ? 'null' : Array.isArray(options.livekit) ? 'an array' : `a ${typeof options.livekit}`}.`);
   }
   if (plainObject('livekit', options.livekit)) {
     knownKeys('livekit', options.livekit, LIVEKIT_KEYS);

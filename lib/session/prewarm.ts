@@ -1,10 +1,13 @@
+import { createRequire } from 'node:module';
 import { inference, type JobProcess, type VAD, type voice } from '@livekit/agents';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
-import type { TurnDetection } from '../options/openrtc-options.interface.js';
+import type { TurnDetection, VadImplementation } from '../options/openrtc-options.interface.js';
+import { OPENRTC_DEFAULTS } from '../options/options.defaults.js';
 
 /** What prewarm leaves in `proc.userData` for every session of the process. */
 export interface SharedModels {
-  vad: VAD;
+  /** VADs loaded in this process, by implementation: sessions share one (each opens its own stream). */
+  vads: Map<VadImplementation, Promise<VAD>>;
   /** Builds a session's turn detection; called inside the job context (the detector reads the job's inference executor). */
   turnDetection: () => voice.AgentSessionOptions['turnDetection'] | null;
 }
@@ -37,13 +40,55 @@ export async function loadTurnDetectionPlugin(mode: TurnDetection): Promise<void
   await importPlugin('@livekit/agents-plugin-livekit', () => import('@livekit/agents-plugin-livekit'), "turnDetection: 'multilingual'");
 }
 
-/** Loads Silero VAD and prepares turn detection once per worker process, into `proc.userData`. */
-export async function prewarmSharedModels(proc: JobProcess, mode: TurnDetection): Promise<SharedModels> {
-  const silero = await importPlugin('@livekit/agents-plugin-silero', () => import('@livekit/agents-plugin-silero'), 'Voice activity detection');
-  const vad = await silero.VAD.load();
-  const models: SharedModels = { vad, turnDetection: await turnDetectionFactory(mode) };
+/** Loads the VAD and prepares turn detection once per worker process, into `proc.userData`. */
+export async function prewarmSharedModels(proc: JobProcess, mode: TurnDetection, vad: VadImplementation = OPENRTC_DEFAULTS.vad): Promise<SharedModels> {
+  const models: SharedModels = { vads: new Map(), turnDetection: await turnDetectionFactory(mode) };
   proc.userData[SHARED_MODELS] = models;
+  await sharedVad(proc, vad);
   return models;
+}
+
+/**
+ * The process's shared VAD of one implementation. Prewarm loads the configured one; another is
+ * loaded once, on first use (a caller that prewarmed without naming the `vad` option gets the default).
+ */
+export function sharedVad(proc: JobProcess, implementation: VadImplementation): Promise<VAD> {
+  const { vads } = sharedModels(proc);
+  let vad = vads.get(implementation);
+  if (!vad) {
+    vad = loadVad(implementation);
+    vads.set(implementation, vad);
+    vad.catch(() => vads.delete(implementation)); // a failed load may be retried by the next session
+  }
+  return vad;
+}
+
+async function loadVad(implementation: VadImplementation): Promise<VAD> {
+  if (implementation === 'silero') {
+    const silero = await importPlugin('@livekit/agents-plugin-silero', () => import('@livekit/agents-plugin-silero'), "vad: 'silero'");
+    return shared(await silero.VAD.load());
+  }
+  // Without its native binding, inference.VAD only logs a warning and never detects speech: fail here instead.
+  try {
+    const agents = createRequire(import.meta.url).resolve('@livekit/agents');
+    createRequire(agents)('@livekit/local-inference');
+  } catch (error) {
+    throw new OpenRtcSetupError(
+      `vad: 'native' needs @livekit/local-inference (installed with @livekit/agents), whose native binding did not load here: ${(error as Error)?.message ?? error}. ` +
+        "Set OpenRtcModule option vad: 'silero' and install @livekit/agents-plugin-silero@~1.9.0.",
+      { cause: error },
+    );
+  }
+  return shared(new inference.VAD());
+}
+
+/**
+ * Every session's activity listens to the VAD it uses (`metrics_collected`) until it closes; a VAD
+ * shared by more than ten sessions would otherwise print a listener-leak warning that is no leak.
+ */
+function shared(vad: VAD): VAD {
+  vad.setMaxListeners(0);
+  return vad;
 }
 
 export function sharedModels(proc: JobProcess): SharedModels {

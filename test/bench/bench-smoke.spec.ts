@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Runs every benchmark at a token size (`--tiny`) on the built package (`npm test` builds first)
+// and checks only that the output is well-formed. Benchmarks print numbers; nothing here judges them.
+const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    // Jest's --experimental-vm-modules is no business of the benchmark processes.
+    const child = spawn(process.execPath, [RUN, ...args], { env: { ...process.env, NODE_OPTIONS: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const finite = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+
+describe('benchmarks (smoke: tiny N, output shape only)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'openrtc-bench-smoke-'));
+  let run: { code: number | null; stdout: string; stderr: string };
+  let report: any;
+
+  beforeAll(async () => {
+    run = await runBench(['all', '--tiny', '--out', out]);
+    const json = readdirSync(out).find((file) => file.endsWith('.json'));
+    report = json ? JSON.parse(readFileSync(join(out, json), 'utf8')) : undefined;
+  }, 300_000);
+
+  it('exits 0 and writes one JSON report and one SVG per sweep, named <date>-<host>', () => {
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+    const files = readdirSync(out).sort();
+    expect(files).toHaveLength(3);
+    expect(files.every((file) => /^\d{4}-\d{2}-\d{2}-.+(\.json|-density\.svg|-throughput\.svg)$/.test(file))).toBe(true);
+    expect(report).toMatchObject({ schema: 1, tiny: true, defaultVad: expect.stringMatching(/^(silero|native)$/) });
+    expect(report.machine).toMatchObject({ cores: expect.any(Number), node: process.version });
+    expect(report.charts.sort()).toEqual(files.filter((file) => file.endsWith('.svg')));
+  });
+
+  it('draws each SVG by hand with real numbers in it', () => {
+    for (const file of report.charts as string[]) {
+      const svg = readFileSync(join(out, file), 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+      expect(svg).toContain('<polyline');
+      expect(svg).not.toMatch(/NaN|undefined|Infinity/);
+    }
+  });
+
+  it('density: PSS and RSS totals at 0 and N sessions, both isolation modes', () => {
+    for (const mode of ['coroutine', 'process']) {
+      const { points } = report.suites.density[mode];
+      expect(points.map((p: any) => p.sessions)).toEqual([0, 1]);
+      for (const p of points) expect([p.pssMiB, p.rssMiB, p.processes].every(finite)).toBe(true);
+      expect([points[1].perSessionPssMiB, points[1].perSessionPssAnonMiB].every(finite)).toBe(true);
+    }
+  });
+
+  it('throughput: a sweep point per VAD, the VAD floor and the module-overhead pair', () => {
+    const { sweep, floor, overhead } = report.suites.throughput;
+    for (const vad of ['silero', 'native']) {
+      const [point] = sweep[vad];
+      expect(point).toMatchObject({ sessions: 2, entered: 2 });
+      expect([point.loopDelayMs.p99, point.cpuPercent, point.rssMiB, point.vadLagMs.p99, point.framesLate].every(finite)).toBe(true);
+      expect(point.vadWindows).toBeGreaterThan(0);
+      expect([floor[vad].cpuMsPerWindow, floor[vad].sessionsPerCore, floor[vad].session.cpuMsPerFrame].every(finite)).toBe(true);
+    }
+    expect(overhead.bare).toMatchObject({ impl: 'bare', sessions: 2 });
+    expect(overhead.module).toMatchObject({ impl: 'module', sessions: 2 });
+  });
+
+  it('latency: launchJob -> onEnter for one session and a burst, both isolation modes', () => {
+    for (const mode of ['coroutine', 'process']) {
+      const { single, burst } = report.suites.latency[mode];
+      expect(single.n).toBe(1);
+      expect(burst.n).toBe(2);
+      expect([single.p50Ms, burst.p50Ms, burst.maxMs].every(finite)).toBe(true);
+    }
+  });
+
+  it('prints a Markdown table per measurement on stdout', () => {
+    for (const heading of ['### Throughput', '### Physical floor', '### Module overhead', '### Start latency', '### Density']) {
+      expect(run.stdout).toContain(heading);
+    }
+    expect(run.stdout).toMatch(/^\|-+\|/m);
+  });
+
+  it('names the benchmarks when asked for an unknown one', async () => {
+    const bogus = await runBench(['bogus', '--out', out]);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toContain("Unknown benchmark 'bogus'. Use: npm run bench -- [all|throughput|latency|density]");
+  });
+});
