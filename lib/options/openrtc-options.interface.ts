@@ -77,6 +77,12 @@ export interface OpenRtcModuleOptions {
   onFailureLimit?: (event: { consecutiveFailures: number; lastError: unknown }) => unknown;
   /** Turn detection every session gets. Default `'audio'` (the offline end-of-turn model bundled with @livekit/agents). */
   turnDetection?: TurnDetection;
+  /**
+   * Where LiveKit's worker health endpoint listens (`GET /` 200 when connected, `GET /worker`).
+   * Default: a free port on 127.0.0.1, so several workers can share a host. For platform probes
+   * set e.g. `{ host: '0.0.0.0', port: 8081 }` (LiveKit's production default).
+   */
+  health?: { host?: string; port?: number };
   /** The VAD every session shares. Default `'native'` (see the README's Benchmarks section for why). */
   vad?: VadImplementation;
 }

@@ -6,7 +6,7 @@ import { OPENRTC_DEFAULTS } from './options.defaults.js';
 const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
-  'turnDetection', 'appModule', 'onFailureLimit', 'vad',
+  'turnDetection', 'appModule', 'onFailureLimit', 'vad', 'health',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -95,6 +95,12 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     if (!spec || typeof spec !== 'object' || typeof spec.path !== 'string' || spec.path === '' || (spec.exportName !== undefined && typeof spec.exportName !== 'string')) {
       fail('appModule', spec, "an object { path: '<built file that exports the root module>', exportName?: 'AppModule' }");
     }
+  }
+  if (plainObject('health', options.health)) {
+    knownKeys('health', options.health, ['host', 'port']);
+    const { host, port } = options.health;
+    if (host !== undefined && (typeof host !== 'string' || host === '')) fail('health.host', host, "a host name or address such as '0.0.0.0'");
+    if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535)) fail('health.port', port, 'a port number from 0 to 65535 (0: any free port)');
   }
   for (const hook of ['router', 'requestFilter', 'onFailureLimit'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, options[hook], 'a function');

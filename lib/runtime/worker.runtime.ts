@@ -139,10 +139,10 @@ export class WorkerRuntime {
       drainTimeout: options.drainTimeout * 1000,
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
-      host: '127.0.0.1',
-      // Any free port. Upstream reads `port || 8081` in production, so a number 0 became a fixed 8081:
-      // a second worker on the host died on EADDRINUSE (an unhandled 'error' event). listen() reads '0' as 0.
-      port: '0' as unknown as number,
+      host: options.health?.host ?? '127.0.0.1',
+      // Upstream reads `port || 8081` in production, so a number 0 would become a fixed 8081 and a
+      // second worker on the host would die on EADDRINUSE. listen() reads the string '0' as any free port.
+      port: (options.health?.port || '0') as unknown as number,
       production: true,
       logLevel: options.logLevel,
     }));
