@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initializeLogger } from '@livekit/agents';
+import { DispatchDouble } from '../support/dispatch-double.js';
+import { APP, CliProcess, assertBuilt, cleanEnv, lines, runCli } from './cli-process.js';
+
+const API_KEY = 'APIprecedence';
+const API_SECRET = 'precedence-secret-0123456789abcdef0123456789';
+const REGISTERED = /openrtc: worker registered with (\S+?): \d+ agent\(s\) \([^)]*\), (\w+) isolation, up to (\d+) sessions\./;
+
+interface Resolved {
+  url: string;
+  isolation: string;
+  maxSessions: number;
+  /** Which double (by url) the worker registered with: the url really used, not just the one printed. */
+  registeredAt: string[];
+  /** Process isolation keeps upstream's warm session processes: children that run job_proc_lazy_main. */
+  sessionProcesses: boolean;
+}
+
+/**
+ * Each setting through every layer, in real `openrtc start` processes: CLI flag > environment
+ * variable (process env, or a .env file through ConfigModule) > forRoot() > library default. The
+ * fixture app takes its forRoot() options from CLI_TEST_FOR_ROOT, a test-only variable.
+ */
+describe('openrtc start: settings precedence, flag > environment > forRoot() > default', () => {
+  const doubles: Record<'code' | 'env' | 'flag', DispatchDouble> = {} as never;
+  let dir: string;
+
+  beforeAll(async () => {
+    assertBuilt();
+    initializeLogger({ pretty: false, level: 'fatal' });
+    for (const layer of ['code', 'env', 'flag'] as const) doubles[layer] = await DispatchDouble.start({ apiKey: API_KEY, apiSecret: API_SECRET });
+    dir = mkdtempSync(join(tmpdir(), 'openrtc-precedence-'));
+  });
+  afterAll(async () => {
+    for (const double of Object.values(doubles)) await double.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts the CLI, reads what it resolved and where it registered, then ends it and its children. */
+  async function start(args: string[], env: Record<string, string | undefined>): Promise<Resolved> {
+    const before = Object.fromEntries(Object.entries(doubles).map(([layer, double]) => [layer, double.registrations.length]));
+    const cli = new CliProcess(['start', '--app', APP, ...args], { env: cleanEnv({ LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET, ...env }) });
+    try {
+      const [, url, isolation, maxSessions] = await cli.waitForStderr(REGISTERED);
+      const registeredAt = Object.entries(doubles).filter(([layer, double]) => double.registrations.length > before[layer]!).map(([layer]) => layer);
+      const sessionProcesses = await hasSessionProcesses(cli.child.pid!, isolation === 'process' ? 15_000 : 1_500);
+      return { url: url!, isolation: isolation!, maxSessions: Number(maxSessions), registeredAt, sessionProcesses };
+    } finally {
+      await cli.killTree();
+    }
+  }
+
+  const forRoot = () => JSON.stringify({ isolation: 'process', maxConcurrentSessions: 7, livekit: { url: doubles.code.url } });
+  const environment = () => ({ OPENRTC_ISOLATION: 'coroutine', OPENRTC_MAX_CONCURRENT_SESSIONS: '9', LIVEKIT_URL: doubles.env.url });
+
+  it('default: coroutine isolation, 50 sessions (and no url: the CLI asks for one)', async () => {
+    const resolved = await start(['--url', doubles.flag.url], {});
+    expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'coroutine', maxSessions: 50, registeredAt: ['flag'], sessionProcesses: false });
+    const { code, stderr } = await runCli(['start', '--app', APP], { env: cleanEnv({ LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET }) });
+    expect(code).toBe(2);
+    expect(lines(stderr)).toEqual([
+      'openrtc: LiveKit credentials missing: pass --url or set LIVEKIT_URL (environment, .env through ConfigModule, or OpenRtcModule option livekit).',
+    ]);
+  });
+
+  it('forRoot() beats the defaults', async () => {
+    const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot() });
+    expect(resolved).toEqual({ url: doubles.code.url, isolation: 'process', maxSessions: 7, registeredAt: ['code'], sessionProcesses: true });
+  });
+
+  it('environment variables beat forRoot()', async () => {
+    const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), ...environment() });
+    expect(resolved).toEqual({ url: doubles.env.url, isolation: 'coroutine', maxSessions: 9, registeredAt: ['env'], sessionProcesses: false });
+  });
+
+  it('a .env file read through ConfigModule beats forRoot() too', async () => {
+    const envFile = join(dir, 'worker.env');
+    writeFileSync(envFile, `OPENRTC_ISOLATION=coroutine\nOPENRTC_MAX_CONCURRENT_SESSIONS=11\nLIVEKIT_URL=${doubles.env.url}\n`);
+    const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), CLI_TEST_ENV_FILE: envFile });
+    expect(resolved).toEqual({ url: doubles.env.url, isolation: 'coroutine', maxSessions: 11, registeredAt: ['env'], sessionProcesses: false });
+  });
+
+  it('CLI flags beat environment variables', async () => {
+    const resolved = await start(['--isolation', 'process', '--max-concurrent-sessions', '12', '--url', doubles.flag.url], { CLI_TEST_FOR_ROOT: forRoot(), ...environment() });
+    expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'process', maxSessions: 12, registeredAt: ['flag'], sessionProcesses: true });
+  });
+});
+
+/** Whether a child of `pid` runs upstream's job process entry within `waitMs` (process isolation warms them at start). */
+async function hasSessionProcesses(pid: number, waitMs: number): Promise<boolean> {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const deadline = Date.now() + waitMs;
+  do {
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      } catch {
+        return [];
+      }
+    });
+    const commands = children.map((child) => {
+      try {
+        return readFileSync(`/proc/${child}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    });
+    if (commands.some((command) => command.includes('job_proc_lazy_main'))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (Date.now() < deadline);
+  return false;
+}

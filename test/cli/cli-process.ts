@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The CLI specs run the BUILT bin (`npm test` builds first) in real child processes, as a user would.
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI = join(ROOT, 'dist/esm/cli/main.js');
+export const FIXTURES = join(ROOT, 'test/fixtures/cli-app');
+export const APP = 'test/fixtures/cli-app/app.module.mjs';
+export const CJS_APP = 'test/fixtures/cli-app/cjs-app.module.cjs';
+
+export function assertBuilt(): void {
+  if (!existsSync(CLI)) throw new Error('dist/esm/cli/main.js is missing: run `npm run build` first (`npm test` does).');
+}
+
+/** The environment of a user's shell with nothing set: no OpenRTC or LiveKit settings, no jest flags. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name === 'NODE_OPTIONS' || /^(OPENRTC|LIVEKIT|CLI_TEST)_/.test(name)) delete env[name];
+  for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running `openrtc` process: its output so far, waits on it, and signals. */
+export class CliProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Finished>;
+
+  constructor(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}) {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+      cwd: ROOT,
+      env: options.env ?? cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so killTree() also ends the processes it started (inference, sessions).
+      detached: true,
+    });
+    this.child.stdout!.on('data', (chunk) => (this.stdout += chunk));
+    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => {
+      this.child.once('close', (code, signal) => resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }));
+    });
+  }
+
+  /** Resolves with the first match of `pattern` in stderr (where the CLI's own lines go). */
+  async waitForStderr(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    for (;;) {
+      const match = this.stderr.match(pattern);
+      if (match) return match;
+      if (exited || Date.now() > deadline) {
+        throw new Error(`${exited ? 'the CLI exited' : `timed out after ${timeoutMs} ms`} waiting for ${pattern} in stderr:\n${this.stderr.slice(-3000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Ends the CLI and everything it started (the inference process, process isolation's children) at once. */
+  killTree(): Promise<Finished> {
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    return this.exited;
+  }
+}
+
+/** Runs a command that finishes (list, download-files, help, errors). */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<Finished> {
+  const run = new CliProcess(args, options);
+  const timer = setTimeout(() => void run.killTree(), options.timeoutMs ?? 45_000);
+  return run.exited.finally(() => clearTimeout(timer));
+}
+
+/** Lines of text, without blank ones. */
+export const lines = (text: string): string[] => text.split('\n').filter((line) => line.trim() !== '');
