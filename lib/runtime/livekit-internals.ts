@@ -36,6 +36,7 @@ export interface JobExecutor {
 export interface ProcPoolLike {
   agent: string;
   started: boolean;
+  closed: boolean;
   executors: JobExecutor[];
   inferenceExecutor?: InferenceExecutorLike;
   start(): void;
@@ -221,4 +222,16 @@ export function holdRtcRuntime(): () => Promise<void> {
     await disposeRtcRuntime();
     delete global._ffiClientInstance;
   };
+}
+
+/**
+ * Process mode, once the pool is closing: kills the children that hold no job (warm spares, or
+ * spares still booting). A booting child ignores upstream's shutdown request, so close() would wait
+ * the whole shutdownProcessTimeout for it; a spare has no call to lose.
+ */
+export function killIdleChildren(pool: ProcPoolLike): void {
+  if (!pool.closed) return; // an open pool would only start replacements
+  for (const executor of pool.executors) {
+    if (!executor.runningJob) (executor as { proc?: import('node:child_process').ChildProcess }).proc?.kill('SIGKILL');
+  }
 }

@@ -13,7 +13,7 @@ import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js
 import { guardUnhandledRejections } from './coroutine/rejection.guard.js';
 import { FailureSupervisor, type FailureLimitEvent } from './failure.supervisor.js';
 import {
-  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, liveKitLoggerInitialized, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, killIdleChildren, liveKitLoggerInitialized, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
@@ -344,12 +344,14 @@ export class WorkerRuntime {
     this.server = undefined;
     for (const timer of this.reservations.values()) clearTimeout(timer);
     this.reservations.clear();
-    if (this.connected) {
-      await server.close();
-      await this.running;
-    } else {
-      await this.procPool?.close();
+    const pool = this.procPool;
+    const closing = this.connected ? server.close().then(() => this.running) : pool?.close();
+    if (pool && !this.coroutines) {
+      // server.close() closes the inference process first, then the pool: wait for the pool's turn.
+      for (let i = 0; i < 200 && !pool.closed; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      killIdleChildren(pool);
     }
+    await closing;
     if (this.poolKey) unregisterPoolHost(this.poolKey);
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     this.cleanups = [];
