@@ -1,0 +1,21 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const WORKER = fileURLToPath(new URL('../fixtures/failing-worker.mjs', import.meta.url));
+
+// The default failure handler in a real process (jest's `process` is a copy): after
+// consecutiveFailureLimit failed sessions it drains, and the process ends non-zero so the
+// platform restarts it.
+describe('the supervisor default', () => {
+  it('ends the worker process non-zero after consecutiveFailureLimit failures', async () => {
+    const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    clearTimeout(timer);
+    expect(output.trim().split('\n').map((line) => JSON.parse(line))).toEqual([{ call: 1, status: 'failed' }, { call: 2, status: 'failed' }]);
+    expect(signal).not.toBe('SIGKILL'); // it ended itself, not our 45 s guard
+    expect(code === 0 && signal === null).toBe(false);
+  });
+});
