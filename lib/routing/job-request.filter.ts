@@ -7,7 +7,6 @@ export interface AdmissionState {
   draining(): boolean;
   /** Reserves a session slot for an accepted job; false when the worker is at capacity. */
   reserve(jobId: string): boolean;
-  release(jobId: string): void;
 }
 
 /**

@@ -120,7 +120,7 @@ export class WorkerRuntime {
     // LiveKit's own logs go through Nest's Logger, unless the app set up LiveKit's logger itself.
     if (!liveKitLoggerInitialized()) routeLiveKitLogs(options.logLevel, writeLiveKitRecord);
     await loadTurnDetectionPlugin(options.turnDetection);
-    const host = await this.createHost();
+    await this.createHost();
     // Shared models load before the worker registers, so no session waits for them.
     await this.coroutines?.prewarm();
     this.server = new AgentServer(new ServerOptions({
@@ -132,7 +132,6 @@ export class WorkerRuntime {
       requestFunc: createRequestFilter(options, this.resolver, {
         draining: () => this.draining,
         reserve: (jobId) => this.reserve(jobId),
-        release: (jobId) => this.release(jobId),
       }),
       loadFunc: async () => this.currentLoad(),
       loadThreshold: 1,
@@ -149,7 +148,6 @@ export class WorkerRuntime {
     // Reading activeJobs walks the pool's `processes`, which hands our host its ProcPool.
     void this.server.activeJobs;
     if (!this.procPool) throw new OpenRtcSetupError('The worker pool did not attach to the AgentServer.');
-    void host;
     if (connect) {
       this.connected = true;
       const server = this.server;
@@ -178,7 +176,7 @@ export class WorkerRuntime {
     }
   }
 
-  private async createHost(): Promise<PoolHost> {
+  private async createHost(): Promise<void> {
     const attach = (pool: ProcPoolLike) => {
       this.procPool = pool;
     };
@@ -203,7 +201,7 @@ export class WorkerRuntime {
       };
       this.cleanups.push(guardUnhandledRejections(), holdRtcRuntime());
       await registerPoolHost(this.poolKey, host);
-      return host;
+      return;
     }
     const appModule = this.options.appModule;
     if (!appModule) {
@@ -228,7 +226,6 @@ export class WorkerRuntime {
       },
     };
     await registerPoolHost(this.poolKey, host);
-    return host;
   }
 
   private sessionStarted(jobId: string): void {
