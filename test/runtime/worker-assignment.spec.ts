@@ -3,10 +3,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getJobContext, initializeLogger } from '@livekit/agents';
+import { getJobContext } from '@livekit/agents';
 import type { FailureLimitEvent, RoutingJob } from '@openrtc/nestjs';
 import type { DispatchDouble } from '../support/dispatch-double.js';
-import { clearOptionEnvironment, startDouble, startWorker, until, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { startWorker, until, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
 const PROBE_APP = fileURLToPath(new URL('../fixtures/process-app/routing-probe-app.module.mjs', import.meta.url));
 /** Nothing listens on port 1: the room connection is refused at once (the double has no SFU). */
@@ -49,38 +49,20 @@ async function silentServer(): Promise<{ url: string; connections: () => number;
 }
 
 describe('worker assignment through the dispatch double', () => {
-  let double: DispatchDouble;
-  let worker: Worker | undefined;
-  let restoreEnvironment: () => void;
-  const assigned: string[] = [];
-  const timers = upstreamTimers();
-
-  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
-  beforeEach(async () => {
-    restoreEnvironment = clearOptionEnvironment();
-    double = await startDouble();
-  });
-  afterEach(async () => {
-    await worker?.app.close();
-    worker = undefined;
-    timers.note(double, assigned);
-    await double.close();
-    restoreEnvironment();
-  });
-  afterAll(() => timers.settle());
+  const h = useWorkerHarness();
 
   const dispatch = async (spec: Parameters<DispatchDouble['offer']>[0], url: string) => {
-    const answer = await double.dispatch(spec, { url, token: 'room-token' });
+    const answer = await h.double.dispatch(spec, { url, token: 'room-token' });
     expect(answer.available).toBe(true);
-    assigned.push(answer.jobId);
+    h.assigned.push(answer.jobId);
     return answer.jobId;
   };
 
   it('coroutine: the assignment runs its session in the worker\'s own pid; a refused room connect ends it FAILED and removes it', async () => {
     const routed: Routed[] = [];
     const limits: FailureLimitEvent[] = [];
-    worker = await startWorker(double, { router: recordingRouter(routed), consecutiveFailureLimit: 1, onFailureLimit: (event) => void limits.push(event) });
-    const { pool, logger } = worker;
+    h.worker = await startWorker(h.double, { router: recordingRouter(routed), consecutiveFailureLimit: 1, onFailureLimit: (event) => void limits.push(event) });
+    const { pool, logger } = h.worker!;
     const jobId = await dispatch({ roomName: 'lobby' }, REFUSED_URL);
 
     await until(() => pool.stats().failed === 1, 10_000, 'the session to fail');
@@ -94,8 +76,8 @@ describe('worker assignment through the dispatch double', () => {
     // would keep the process alive after close. Closing the last coroutine worker releases it.
     const rtc = globalThis as { _ffiClientInstance?: unknown };
     expect(rtc._ffiClientInstance).toBeDefined();
-    await worker.app.close();
-    worker = undefined;
+    await h.worker.app.close();
+    h.worker = undefined;
     expect(rtc._ffiClientInstance).toBeUndefined();
   });
 
@@ -104,13 +86,13 @@ describe('worker assignment through the dispatch double', () => {
     const probeFile = join(dir, 'routed.jsonl');
     const limits: FailureLimitEvent[] = [];
     try {
-      worker = await startWorker(double, {
+      h.worker = await startWorker(h.double, {
         isolation: 'process',
         appModule: { path: PROBE_APP, exportName: 'AppModule' },
         consecutiveFailureLimit: 1,
         onFailureLimit: (event) => void limits.push(event),
       });
-      const { pool } = worker;
+      const { pool } = h.worker!;
       const jobId = await dispatch({ roomName: 'lobby', metadata: JSON.stringify({ probeFile }) }, REFUSED_URL);
 
       await until(() => pool.stats().failed === 1, 30_000, 'the session process to fail');
@@ -131,14 +113,14 @@ describe('worker assignment through the dispatch double', () => {
     const routed: Routed[] = [];
     const room = await silentServer();
     try {
-      worker = await startWorker(double, { router: recordingRouter(routed) });
-      const { pool } = worker;
+      h.worker = await startWorker(h.double, { router: recordingRouter(routed) });
+      const { pool } = h.worker!;
       const jobId = await dispatch({ roomName: 'lobby' }, room.url);
       await until(() => room.connections() > 0, 10_000, 'the room connect to start');
       expect(routed.map((r) => r.jobId)).toEqual([jobId]);
       expect(pool.stats()).toMatchObject({ activeSessions: 1, load: 1 / 50 });
 
-      double.terminate(jobId);
+      h.double.terminate(jobId);
       // The executor waits up to 15 s (upstream's entrypoint grace) for the pending connect.
       await until(() => pool.stats().activeSessions === 0, 20_000, 'the terminated session to end');
       // Ended by the termination: the connect, had it been left to time out (~16 s), would count as failed.

@@ -1,32 +1,14 @@
 import type { JobRequest } from '@livekit/agents';
-import { initializeLogger } from '@livekit/agents';
 import type { DispatchDouble } from '../support/dispatch-double.js';
-import { clearOptionEnvironment, startDouble, startWorker, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
-// Availability requests from the double, answered by the module's request filter on the real AgentServer.
+// Availability requests from the h.double, answered by the module's request filter on the real AgentServer.
 describe('worker availability through the dispatch double', () => {
-  let double: DispatchDouble;
-  let worker: Worker | undefined;
-  let restoreEnvironment: () => void;
-  const timers = upstreamTimers();
-
-  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
-  beforeEach(async () => {
-    restoreEnvironment = clearOptionEnvironment();
-    double = await startDouble();
-  });
-  afterEach(async () => {
-    await worker?.app.close();
-    worker = undefined;
-    timers.note(double);
-    await double.close();
-    restoreEnvironment();
-  });
-  afterAll(() => timers.settle());
+  const h = useWorkerHarness();
 
   it('accepts an offer with the participant identity agent-<jobId>', async () => {
-    worker = await startWorker(double);
-    const answer = await double.offer({ roomName: 'lobby' });
+    h.worker = await startWorker(h.double);
+    const answer = await h.double.offer({ roomName: 'lobby' });
     expect(answer).toEqual({
       jobId: answer.jobId,
       available: true,
@@ -35,51 +17,51 @@ describe('worker availability through the dispatch double', () => {
       participantMetadata: '',
       participantAttributes: { 'lk.agent.name': '' },
     });
-    expect(worker.logger.messages('warn')).toEqual([]);
+    expect(h.worker.logger.messages('warn')).toEqual([]);
   });
 
   it('refuses an offer the requestFilter rejects, after showing it the job', async () => {
     const seen: Array<{ id: string; room?: string; metadata: string }> = [];
-    worker = await startWorker(double, {
+    h.worker = await startWorker(h.double, {
       requestFilter: async (request: JobRequest) => {
         seen.push({ id: request.id, room: request.room?.name, metadata: request.job.metadata });
         await request.reject();
       },
     });
-    const answer = await double.offer({ roomName: 'vip-lounge', metadata: '{"tier":"gold"}' });
+    const answer = await h.double.offer({ roomName: 'vip-lounge', metadata: '{"tier":"gold"}' });
     expect(answer).toMatchObject({ available: false, participantIdentity: '' });
     expect(seen).toEqual([{ id: answer.jobId, room: 'vip-lounge', metadata: '{"tier":"gold"}' }]);
-    expect(() => double.assign(answer.jobId)).toThrow(/not accepted/);
+    expect(() => h.double.assign(answer.jobId)).toThrow(/not accepted/);
   });
 
   it('refuses, promptly and with a warning, an offer the requestFilter neither accepts nor rejects', async () => {
     let calls = 0;
-    worker = await startWorker(double, { requestFilter: () => void calls++ });
+    h.worker = await startWorker(h.double, { requestFilter: () => void calls++ });
     // The double gives up (rejects) after 1 s without an answer: upstream alone would never answer this offer.
-    const answer = await double.offer({ roomName: 'lobby' }, 1000);
+    const answer = await h.double.offer({ roomName: 'lobby' }, 1000);
     expect(answer.available).toBe(false);
     expect(calls).toBe(1);
-    expect(worker.logger.messages('warn')).toEqual([
+    expect(h.worker.logger.messages('warn')).toEqual([
       `requestFilter neither accepted nor rejected job '${answer.jobId}'; rejecting it. Call request.accept() or request.reject().`,
     ]);
   });
 
   it('refuses an offer whose requestFilter throws, and logs the error', async () => {
-    worker = await startWorker(double, {
+    h.worker = await startWorker(h.double, {
       requestFilter: async () => {
         throw new Error('guest list unavailable');
       },
     });
-    const answer = await double.offer({ roomName: 'lobby' }, 1000);
+    const answer = await h.double.offer({ roomName: 'lobby' }, 1000);
     expect(answer.available).toBe(false);
-    expect(worker.logger.messages('error')).toEqual([`requestFilter threw for job '${answer.jobId}'; rejecting it: guest list unavailable`]);
+    expect(h.worker.logger.messages('error')).toEqual([`requestFilter threw for job '${answer.jobId}'; rejecting it: guest list unavailable`]);
     // The worker is still serving: the next offer gets an answer too.
-    expect((await double.offer({ roomName: 'lobby' }, 1000)).available).toBe(false);
+    expect((await h.double.offer({ roomName: 'lobby' }, 1000)).available).toBe(false);
   });
 
   it('acceptOnlyRegisteredRooms accepts rooms an agent owns and refuses the rest', async () => {
-    worker = await startWorker(double, { acceptOnlyRegisteredRooms: true });
-    const offer = async (spec: Parameters<DispatchDouble['offer']>[0]) => (await double.offer(spec, 1000)).available;
+    h.worker = await startWorker(h.double, { acceptOnlyRegisteredRooms: true });
+    const offer = async (spec: Parameters<DispatchDouble['offer']>[0]) => (await h.double.offer(spec, 1000)).available;
     expect(await offer({ roomName: 'bistro-x' })).toBe(true);
     expect(await offer({ roomName: 'concierge-7' })).toBe(true);
     expect(await offer({ roomName: 'lobby', metadata: '{"agent":"concierge"}' })).toBe(true);
@@ -88,32 +70,32 @@ describe('worker availability through the dispatch double', () => {
     expect(await offer({ roomName: 'bistrot-1' })).toBe(false);
     // Metadata naming an agent that is not registered: not ours, even in a room an agent owns.
     expect(await offer({ roomName: 'bistro-x', metadata: '{"agent":"ghost"}' })).toBe(false);
-    expect(worker.logger.messages('log').filter((m) => m.includes('no registered agent owns it'))).toHaveLength(3);
+    expect(h.worker.logger.messages('log').filter((m) => m.includes('no registered agent owns it'))).toHaveLength(3);
   });
 
   it('refuses offers while draining', async () => {
-    worker = await startWorker(double);
-    expect((await double.offer({ roomName: 'lobby' })).available).toBe(true);
-    await worker.pool.drain();
-    expect(worker.pool.stats().draining).toBe(true);
-    const answer = await double.offer({ roomName: 'lobby' }, 1000);
+    h.worker = await startWorker(h.double);
+    expect((await h.double.offer({ roomName: 'lobby' })).available).toBe(true);
+    await h.worker.pool.drain();
+    expect(h.worker.pool.stats().draining).toBe(true);
+    const answer = await h.double.offer({ roomName: 'lobby' }, 1000);
     expect(answer.available).toBe(false);
   });
 
   it('refuses offers at maxConcurrentSessions, counting simulated sessions and accepted offers, and accepts again once one ends', async () => {
-    worker = await startWorker(double, { maxConcurrentSessions: 2 });
-    const { pool } = worker;
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 2 });
+    const { pool } = h.worker!;
     const sessions = [await pool.simulateSession({ agent: 'concierge' }), await pool.simulateSession({ agent: 'concierge' })];
     expect(pool.stats().activeSessions).toBe(2);
-    const refused = await double.offer({ roomName: 'lobby' }, 1000);
+    const refused = await h.double.offer({ roomName: 'lobby' }, 1000);
     expect(refused.available).toBe(false);
-    expect(worker.logger.messages('warn')).toContain(`Rejecting job '${refused.jobId}' for room 'lobby': maxConcurrentSessions (2) reached.`);
+    expect(h.worker.logger.messages('warn')).toContain(`Rejecting job '${refused.jobId}' for room 'lobby': maxConcurrentSessions (2) reached.`);
 
     expect(await sessions[0]!.end()).toMatchObject({ status: 'success' });
     expect(pool.stats().activeSessions).toBe(1);
-    expect((await double.offer({ roomName: 'lobby' }, 1000)).available).toBe(true);
+    expect((await h.double.offer({ roomName: 'lobby' }, 1000)).available).toBe(true);
     // The accepted offer holds the freed slot until its assignment arrives.
-    expect((await double.offer({ roomName: 'lobby' }, 1000)).available).toBe(false);
+    expect((await h.double.offer({ roomName: 'lobby' }, 1000)).available).toBe(false);
     expect(pool.currentLoad()).toBe(1);
     await sessions[1]!.end();
   });

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { createServer } from 'node:net';
-import { initializeLogger } from '@livekit/agents';
 import { OpenRtcConfigError } from '@openrtc/nestjs';
 import type { DispatchDouble } from '../support/dispatch-double.js';
-import { clearOptionEnvironment, startDouble, startWorker, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -15,28 +14,11 @@ function freePort(): Promise<number> {
 }
 
 describe("LiveKit's worker health endpoint", () => {
-  let double: DispatchDouble;
-  let worker: Worker | undefined;
-  let restoreEnv: () => void;
-  const timers = upstreamTimers();
-
-  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
-  beforeEach(async () => {
-    restoreEnv = clearOptionEnvironment();
-    double = await startDouble();
-  });
-  afterEach(async () => {
-    await worker?.app.close();
-    worker = undefined;
-    timers.note(double);
-    await double.close();
-    restoreEnv();
-  });
-  afterAll(() => timers.settle());
+  const h = useWorkerHarness();
 
   it('listens where the health option says, and reports the registered worker', async () => {
     const port = await freePort();
-    worker = await startWorker(double, { health: { host: '127.0.0.1', port } });
+    h.worker = await startWorker(h.double, { health: { host: '127.0.0.1', port } });
     const health = await fetch(`http://127.0.0.1:${port}/`);
     expect(health.status).toBe(200);
     const info = await (await fetch(`http://127.0.0.1:${port}/worker`)).json();
@@ -44,7 +26,7 @@ describe("LiveKit's worker health endpoint", () => {
   });
 
   it('rejects a port out of range, naming the option', async () => {
-    await expect(startWorker(double, { health: { port: 70000 } })).rejects.toThrow(
+    await expect(startWorker(h.double, { health: { port: 70000 } })).rejects.toThrow(
       new OpenRtcConfigError("OpenRtcModule option 'health.port' must be a port number from 0 to 65535 (0: any free port), got 70000."),
     );
   });

@@ -1,36 +1,18 @@
 import { WorkerStatus } from '@livekit/protocol';
-import { initializeLogger } from '@livekit/agents';
 import type { DispatchDouble, LoadReport } from '../support/dispatch-double.js';
-import { clearOptionEnvironment, startDouble, startWorker, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
 // What the real AgentServer reports in `updateWorker`: the module's load, active / maxConcurrentSessions.
 describe('worker load reports through the dispatch double', () => {
-  let double: DispatchDouble;
-  let worker: Worker | undefined;
-  let restoreEnvironment: () => void;
-  const timers = upstreamTimers();
-
-  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
-  beforeEach(async () => {
-    restoreEnvironment = clearOptionEnvironment();
-    double = await startDouble();
-  });
-  afterEach(async () => {
-    await worker?.app.close();
-    worker = undefined;
-    timers.note(double);
-    await double.close();
-    restoreEnvironment();
-  });
-  afterAll(() => timers.settle());
+  const h = useWorkerHarness();
 
   /** The first report sent after `since` (reports before it may predate the change). */
-  const reportAfter = (since: number, timeoutMs = 6000): Promise<LoadReport> => double.waitForLoadReport((r) => r.at > since, timeoutMs);
+  const reportAfter = (since: number, timeoutMs = 6000): Promise<LoadReport> => h.double.waitForLoadReport((r) => r.at > since, timeoutMs);
 
   it('reports active / maxConcurrentSessions every 2.5 s: 0, 0.5, 1.0 (FULL) and back to 0', async () => {
-    worker = await startWorker(double, { maxConcurrentSessions: 4 });
-    const { pool } = worker;
-    const registeredAt = double.registrations[0]!.at;
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4 });
+    const { pool } = h.worker!;
+    const registeredAt = h.double.registrations[0]!.at;
 
     const first = await reportAfter(0);
     expect(first).toMatchObject({ load: 0, status: WorkerStatus.WS_AVAILABLE });
@@ -54,7 +36,7 @@ describe('worker load reports through the dispatch double', () => {
     expect(idle).toMatchObject({ load: 0, status: WorkerStatus.WS_AVAILABLE });
 
     // One report per 2.5 s tick, none skipped or doubled.
-    const reports = double.loadReports;
+    const reports = h.double.loadReports;
     const gaps = reports.slice(1).map((report, i) => report.at - reports[i]!.at);
     expect(reports.length).toBeGreaterThanOrEqual(4);
     for (const gap of gaps) {
@@ -64,10 +46,10 @@ describe('worker load reports through the dispatch double', () => {
   });
 
   it('counts an accepted offer awaiting its assignment in the load', async () => {
-    worker = await startWorker(double, { maxConcurrentSessions: 4 });
-    const session = await worker.pool.simulateSession({ agent: 'concierge' });
-    expect((await double.offer({ roomName: 'lobby' })).available).toBe(true);
-    expect(worker.pool.currentLoad()).toBe(0.5);
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4 });
+    const session = await h.worker.pool.simulateSession({ agent: 'concierge' });
+    expect((await h.double.offer({ roomName: 'lobby' })).available).toBe(true);
+    expect(h.worker.pool.currentLoad()).toBe(0.5);
     expect(await reportAfter(Date.now())).toMatchObject({ load: 0.5, status: WorkerStatus.WS_AVAILABLE });
     await session.end();
   });

@@ -1,83 +1,64 @@
 import { JobType } from '@livekit/protocol';
-import { initializeLogger } from '@livekit/agents';
 import { OpenRtcSetupError } from '@openrtc/nestjs';
 import type { DispatchDouble } from '../support/dispatch-double.js';
-import { API_KEY, API_SECRET, clearOptionEnvironment, startDouble, startWorker, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { API_KEY, API_SECRET, startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
 // The module's own AgentServer registering with the worker-protocol double on loopback.
 describe('worker registration through the dispatch double', () => {
-  let double: DispatchDouble;
-  let worker: Worker | undefined;
-  let restoreEnvironment: () => void;
-
-  const timers = upstreamTimers();
-
-  beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
-  beforeEach(async () => {
-    restoreEnvironment = clearOptionEnvironment();
-    double = await startDouble();
-  });
-  afterEach(async () => {
-    await worker?.app.close();
-    worker = undefined;
-    timers.note(double);
-    await double.close();
-    restoreEnvironment();
-  });
-  afterAll(() => timers.settle());
+  const h = useWorkerHarness();
 
   it('app.init() registers for automatic dispatch (no agentName)', async () => {
-    worker = await startWorker(double);
+    h.worker = await startWorker(h.double);
     // init resolved only once the worker was registered: no waiting needed here.
-    expect(double.registrations).toHaveLength(1);
-    const [registration] = double.registrations;
+    expect(h.double.registrations).toHaveLength(1);
+    const [registration] = h.double.registrations;
     expect(registration).toMatchObject({ agentName: '', type: JobType.JT_ROOM, version: '1.9.0' });
     expect(registration!.allowedPermissions).toMatchObject({ agent: true, canPublish: true, canSubscribe: true });
-    expect(double.received[0]?.case).toBe('register');
-    expect(double.authFailures).toBe(0);
-    expect(worker.pool.stats()).toMatchObject({ started: true, draining: false, activeSessions: 0 });
-    expect(worker.logger.messages('log')).toContain('Registered with LiveKit (coroutine isolation).');
-    // Automatic dispatch: an offer with no agent name reaches this worker.
-    expect((await double.offer({ roomName: 'lobby' })).available).toBe(true);
+    expect(h.double.received[0]?.case).toBe('register');
+    expect(h.double.authFailures).toBe(0);
+    expect(h.worker.pool.stats()).toMatchObject({ started: true, draining: false, activeSessions: 0 });
+    expect(h.worker.logger.messages('log')).toContain('Registered with LiveKit (coroutine isolation).');
+    // Automatic dispatch: an offer with no agent name reaches this h.worker.
+    expect((await h.double.offer({ roomName: 'lobby' })).available).toBe(true);
   });
 
   it('pool.start() registers for explicit dispatch under agentName', async () => {
-    worker = await startWorker(double, { agentName: 'front-of-house', autoStart: false });
-    expect(double.registrations).toHaveLength(0);
-    expect(worker.pool.stats().started).toBe(false);
-    await worker.pool.start();
-    expect(double.registrations).toHaveLength(1);
-    expect(double.registrations[0]).toMatchObject({ agentName: 'front-of-house', type: JobType.JT_ROOM });
-    const answer = await double.offer({ roomName: 'lobby', agentName: 'front-of-house' });
+    h.worker = await startWorker(h.double, { agentName: 'front-of-house', autoStart: false });
+    expect(h.double.registrations).toHaveLength(0);
+    expect(h.worker.pool.stats().started).toBe(false);
+    await h.worker.pool.start();
+    expect(h.double.registrations).toHaveLength(1);
+    expect(h.double.registrations[0]).toMatchObject({ agentName: 'front-of-house', type: JobType.JT_ROOM });
+    const answer = await h.double.offer({ roomName: 'lobby', agentName: 'front-of-house' });
     expect(answer).toMatchObject({ available: true, participantAttributes: { 'lk.agent.name': 'front-of-house' } });
-    // Explicit dispatch only: the double routes unnamed jobs to no worker.
-    await expect(double.offer({ roomName: 'lobby' })).rejects.toThrow(/no worker registered for agent name ""/);
+    // Explicit dispatch only: the double routes unnamed jobs to no h.worker.
+    await expect(h.double.offer({ roomName: 'lobby' })).rejects.toThrow(/no worker registered for agent name ""/);
   });
 
   it('two apps on one host register side by side (each health server takes its own free port)', async () => {
-    worker = await startWorker(double, { agentName: 'front-of-house' });
-    const second = await startWorker(double, { agentName: 'bistro-only' });
+    h.worker = await startWorker(h.double, { agentName: 'front-of-house' });
+    const second = await startWorker(h.double, { agentName: 'bistro-only' });
     try {
-      expect(double.registrations.map((r) => r.agentName).sort()).toEqual(['bistro-only', 'front-of-house']);
-      expect((await double.offer({ roomName: 'lobby', agentName: 'bistro-only' })).available).toBe(true);
+      expect(h.double.registrations.map((r) => r.agentName).sort()).toEqual(['bistro-only', 'front-of-house']);
+      expect((await h.double.offer({ roomName: 'lobby', agentName: 'bistro-only' })).available).toBe(true);
     } finally {
       await second.app.close();
     }
   });
 
   it('missing credentials fail pool.start() with an error that names LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET', async () => {
-    worker = await startWorker(undefined, { autoStart: false });
-    const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
+    h.worker = await startWorker(undefined, { autoStart: false });
+    const error = await h.worker.pool.start().then(() => undefined, (e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error!.message).toContain('LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET');
-    expect(worker.pool.stats().started).toBe(false);
-    expect(double.registrations).toHaveLength(0);
+    expect(h.worker.pool.stats().started).toBe(false);
+    expect(h.double.registrations).toHaveLength(0);
   });
 
   it('a partial set of credentials names only what is missing', async () => {
-    process.env.LIVEKIT_URL = double.url;
-    worker = await startWorker(undefined, { autoStart: false });
-    const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
+    process.env.LIVEKIT_URL = h.double.url;
+    h.worker = await startWorker(undefined, { autoStart: false });
+    const error = await h.worker.pool.start().then(() => undefined, (e: Error) => e);
     expect(error?.message).toMatch(/set LIVEKIT_API_KEY, LIVEKIT_API_SECRET \(/);
     expect(error?.message).not.toContain('LIVEKIT_URL');
   });
@@ -85,24 +66,24 @@ describe('worker registration through the dispatch double', () => {
   it('a worker that cannot register fails pool.start() instead of waiting forever', async () => {
     // A typo upstream's URL parser rejects: run() stops at once. An unreachable server or a wrong key
     // take the same path once upstream stops retrying (~80 s).
-    worker = await startWorker(undefined, { autoStart: false, livekit: { url: 'ws://live kit:7880', apiKey: API_KEY, apiSecret: API_SECRET } });
-    const error = await worker.pool.start().then(() => undefined, (e: Error) => e);
+    h.worker = await startWorker(undefined, { autoStart: false, livekit: { url: 'ws://live kit:7880', apiKey: API_KEY, apiSecret: API_SECRET } });
+    const error = await h.worker.pool.start().then(() => undefined, (e: Error) => e);
     expect(error).toBeInstanceOf(OpenRtcSetupError);
     expect(error?.message).toBe('Could not register with LiveKit at ws://live kit:7880: Invalid URL');
-    expect(worker.logger.messages('error')).toContain('The LiveKit worker stopped: Invalid URL');
+    expect(h.worker.logger.messages('error')).toContain('The LiveKit worker stopped: Invalid URL');
   }, 10_000);
 
   it('re-registers with a new worker id after the double drops the connection, and keeps serving offers', async () => {
-    worker = await startWorker(double, { agentName: 'front-of-house' });
-    const first = double.registrations[0]!;
+    h.worker = await startWorker(h.double, { agentName: 'front-of-house' });
+    const first = h.double.registrations[0]!;
     const dropped = Date.now();
-    double.dropConnection();
-    const second = await double.waitForRegistration(2, 8000);
+    h.double.dropConnection();
+    const second = await h.double.waitForRegistration(2, 8000);
     expect(second.workerId).not.toBe(first.workerId);
     expect(second.agentName).toBe('front-of-house');
     expect(second.at - dropped).toBeGreaterThan(1500); // upstream waits 2 s before reconnecting
-    expect(worker.pool.stats()).toMatchObject({ started: true, draining: false });
-    const answer = await double.offer({ roomName: 'after-drop', agentName: 'front-of-house' });
+    expect(h.worker.pool.stats()).toMatchObject({ started: true, draining: false });
+    const answer = await h.double.offer({ roomName: 'after-drop', agentName: 'front-of-house' });
     expect(answer.available).toBe(true);
     expect(answer.participantIdentity).toBe(`agent-${answer.jobId}`);
   });
