@@ -76,12 +76,17 @@ export function assertSupportedVersion(installed: string = version): void {
   }
 }
 
+const isCommonJs = typeof require === 'function';
+
+/** Where this package's copy of @livekit/agents resolves (its CJS entry: the dist/ folder holds both builds). */
+function agentsEntry(): string {
+  return (isCommonJs ? require : createRequire(import.meta.url)).resolve('@livekit/agents');
+}
+
 /** Loads ProcPool from the same copy (ESM or CJS build) of @livekit/agents this package runs against. */
 async function loadProcPool(): Promise<{ prototype: ProcPoolLike }> {
-  const isCommonJs = typeof require === 'function';
-  const req = isCommonJs ? require : createRequire(import.meta.url);
-  const distDir = dirname(req.resolve('@livekit/agents'));
-  const mod = isCommonJs ? req(join(distDir, 'ipc/proc_pool.cjs')) : await import(pathToFileURL(join(distDir, 'ipc/proc_pool.js')).href);
+  const distDir = dirname(agentsEntry());
+  const mod = isCommonJs ? require(join(distDir, 'ipc/proc_pool.cjs')) : await import(pathToFileURL(join(distDir, 'ipc/proc_pool.js')).href);
   const ProcPool = mod.ProcPool;
   const proto = ProcPool?.prototype;
   if (typeof proto?.start !== 'function' || typeof proto?.launchJob !== 'function' || !Object.getOwnPropertyDescriptor(proto, 'processes')?.get) {
@@ -185,8 +190,7 @@ export function liveKitLoggerInitialized(): boolean {
 
 /** Gives @livekit/agents a pino logger whose records go to `write` instead of stdout. */
 export function routeLiveKitLogs(level: string, write: (record: Record<string, unknown>) => void): void {
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-  const fromAgents = createRequire(req.resolve('@livekit/agents'));
+  const fromAgents = createRequire(agentsEntry());
   const { pino } = fromAgents('pino') as typeof import('pino');
   const destination = {
     write(line: string) {

@@ -6,8 +6,8 @@ import { OPENRTC_DEFAULTS } from '../options/options.defaults.js';
 
 /** What prewarm leaves in `proc.userData` for every session of the process. */
 export interface SharedModels {
-  /** VADs loaded in this process, by implementation: sessions share one (each opens its own stream). */
-  vads: Map<VadImplementation, Promise<VAD>>;
+  /** The process's one VAD model: every session opens its own stream on it. */
+  vad: VAD;
   /** Builds a session's turn detection; called inside the job context (the detector reads the job's inference executor). */
   turnDetection: () => voice.AgentSessionOptions['turnDetection'] | null;
 }
@@ -42,25 +42,9 @@ export async function loadTurnDetectionPlugin(mode: TurnDetection): Promise<void
 
 /** Loads the VAD and prepares turn detection once per worker process, into `proc.userData`. */
 export async function prewarmSharedModels(proc: JobProcess, mode: TurnDetection, vad: VadImplementation = OPENRTC_DEFAULTS.vad): Promise<SharedModels> {
-  const models: SharedModels = { vads: new Map(), turnDetection: await turnDetectionFactory(mode) };
+  const models: SharedModels = { vad: await loadVad(vad), turnDetection: await turnDetectionFactory(mode) };
   proc.userData[SHARED_MODELS] = models;
-  await sharedVad(proc, vad);
   return models;
-}
-
-/**
- * The process's shared VAD of one implementation. Prewarm loads the configured one; another is
- * loaded once, on first use (a caller that prewarmed without naming the `vad` option gets the default).
- */
-export function sharedVad(proc: JobProcess, implementation: VadImplementation): Promise<VAD> {
-  const { vads } = sharedModels(proc);
-  let vad = vads.get(implementation);
-  if (!vad) {
-    vad = loadVad(implementation);
-    vads.set(implementation, vad);
-    vad.catch(() => vads.delete(implementation)); // a failed load may be retried by the next session
-  }
-  return vad;
 }
 
 async function loadVad(implementation: VadImplementation): Promise<VAD> {

@@ -1,14 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { voice, type JobContext, type VAD } from '@livekit/agents';
+import { Injectable, Logger } from '@nestjs/common';
+import { voice, type JobContext } from '@livekit/agents';
 import type { AgentConfig } from '../agents/agent-config.interface.js';
 import { AgentInstanceFactory } from '../agents/agent-instance.factory.js';
 import type { OpenRtcSession } from '../agents/session-context.interface.js';
-import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
-import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import { parseMetadata } from '../routing/metadata.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
-import { sharedModels, sharedVad } from './prewarm.js';
+import { sharedModels } from './prewarm.js';
 
 /** Session inputs a caller can supply instead of the room's (simulated sessions feed recorded audio). */
 export interface SessionIo {
@@ -34,7 +32,6 @@ export class SessionEntrypoint {
   constructor(
     private readonly resolver: AgentResolver,
     private readonly instances: AgentInstanceFactory,
-    @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions,
   ) {}
 
   async run(ctx: JobContext, io: SessionIo = {}): Promise<StartedSession> {
@@ -46,8 +43,7 @@ export class SessionEntrypoint {
       agentName = route.agent.name;
       this.logger.log(`Resolved agent '${agentName}' via ${route.via} for job '${jobId}'.`);
       const agent = await this.instances.create(route.agent, sessionInfo(job, jobId, agentName));
-      const vad = await sharedVad(ctx.proc, this.options.vad);
-      const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent, vad));
+      const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent));
       if (io.audioInput) session.input.audio = io.audioInput;
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
@@ -60,14 +56,14 @@ export class SessionEntrypoint {
     }
   }
 
-  private sessionOptions(ctx: JobContext, config: AgentConfig, vad: VAD): voice.AgentSessionOptions {
+  private sessionOptions(ctx: JobContext, config: AgentConfig): voice.AgentSessionOptions {
     const models = sharedModels(ctx.proc);
     const { turnHandling, ...rest } = config.sessionOptions;
     const provided = Object.fromEntries(
       Object.entries({ stt: config.stt, llm: config.llm, tts: config.tts }).filter(([, value]) => value !== undefined),
     );
     return {
-      vad,
+      vad: models.vad,
       ...provided,
       ...rest,
       turnHandling: { turnDetection: models.turnDetection(), ...(turnHandling as object | undefined) },
