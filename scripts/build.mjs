@@ -1,8 +1,10 @@
 // Builds the package twice from one ESM TypeScript source: dist/esm (tsc, keeps Nest's decorator
 // metadata) and dist/cjs (esbuild converts that JS output file by file to CommonJS), so a CJS app
-// and an ESM app each load @livekit/agents in their own format only.
+// and an ESM app each load @livekit/agents in their own format only. Then the sample app and the
+// demo (dist-sample), which import the package by name. `--if-stale`: do nothing when no source
+// changed since the last build (the demo and sample scripts run it; `npm ci` builds via prepare).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -10,10 +12,24 @@ import { buildSync } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const esm = join(root, 'dist/esm');
 const cjs = join(root, 'dist/cjs');
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-
+const stamp = join(root, 'dist-sample/.built');
 const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+const tsc = (project) => execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
+
+const sources = [
+  ...['lib', 'sample', 'scripts'].flatMap((dir) => files(join(root, dir))),
+  ...['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.sample.json'].map((file) => join(root, file)),
+];
+const newestSource = Math.max(...sources.map((file) => statSync(file).mtimeMs));
+// The stamp holds the newest source time the last build saw, so an edit made during a build counts.
+if (process.argv.includes('--if-stale') && existsSync(stamp) && Number(readFileSync(stamp, 'utf8')) >= newestSource) {
+  console.log('build is up to date (dist, dist-sample)');
+  process.exit(0);
+}
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(join(root, 'dist-sample'), { recursive: true, force: true });
+tsc('tsconfig.build.json');
 for (const file of files(esm)) {
   const target = join(cjs, relative(esm, file));
   mkdirSync(dirname(target), { recursive: true });
@@ -37,4 +53,6 @@ for (const file of files(esm)) {
   }
 }
 writeFileSync(join(cjs, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
-console.log('built dist/esm and dist/cjs');
+tsc('tsconfig.sample.json');
+writeFileSync(stamp, `${newestSource}\n`);
+console.log('built dist/esm, dist/cjs and dist-sample');

@@ -39,6 +39,8 @@ export interface ProcPoolLike {
   closed: boolean;
   executors: JobExecutor[];
   inferenceExecutor?: InferenceExecutorLike;
+  /** Held while a child boots (start + initialize); upstream's is a Mutex: one child at a time. */
+  initMutex: { lock(): Promise<() => void> };
   start(): void;
   launchJob(info: RunningJobInfo): Promise<void>;
   getByJobId(id: string): JobExecutor | null;
@@ -60,6 +62,8 @@ export interface PoolHost {
   launchJob?(pool: ProcPoolLike, info: RunningJobInfo): Promise<void>;
   /** Process mode: told after upstream launched a job in a child process. */
   launched?(pool: ProcPoolLike, info: RunningJobInfo): void;
+  /** Process mode: how many children may boot at once (upstream boots one at a time). */
+  bootConcurrency?: number;
 }
 
 const hosts = new Map<string, PoolHost>();
@@ -81,6 +85,11 @@ const isCommonJs = typeof require === 'function';
 /** Where this package's copy of @livekit/agents resolves (its CJS entry: the dist/ folder holds both builds). */
 function agentsEntry(): string {
   return (isCommonJs ? require : createRequire(import.meta.url)).resolve('@livekit/agents');
+}
+
+/** A package as @livekit/agents itself resolves it (the very copy upstream uses). */
+function fromAgents<T>(name: string): T {
+  return createRequire(agentsEntry())(name) as T;
 }
 
 /** Loads ProcPool from the same copy (ESM or CJS build) of @livekit/agents this package runs against. */
@@ -111,6 +120,14 @@ async function installSeam(): Promise<void> {
     if (host?.launchJob) {
       this.started = true; // no idle processes to keep warm: jobs run in this process
       return;
+    }
+    // A child needs about 2 s (3 s of CPU) to boot; upstream's one-at-a-time initMutex leaves the
+    // other cores idle while a burst of calls waits. Upstream's own MultiMutex lets several boot at
+    // once (still at most numIdleProcesses, which upstream's procMutex bounds).
+    const concurrency = host?.bootConcurrency ?? 1;
+    if (!this.started && concurrency > 1) {
+      const { MultiMutex } = fromAgents<{ MultiMutex: new (limit: number) => ProcPoolLike['initMutex'] }>('@livekit/mutex');
+      this.initMutex = new MultiMutex(concurrency);
     }
     return start.call(this);
   };
@@ -190,8 +207,7 @@ export function liveKitLoggerInitialized(): boolean {
 
 /** Gives @livekit/agents a pino logger whose records go to `write` instead of stdout. */
 export function routeLiveKitLogs(level: string, write: (record: Record<string, unknown>) => void): void {
-  const fromAgents = createRequire(agentsEntry());
-  const { pino } = fromAgents('pino') as typeof import('pino');
+  const { pino } = fromAgents<typeof import('pino')>('pino');
   const destination = {
     write(line: string) {
       try {

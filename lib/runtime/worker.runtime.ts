@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AgentServer, ServerOptions, type JobContext, type RunningJobInfo } from '@livekit/agents';
 import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
@@ -7,6 +8,7 @@ import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interfac
 import { AgentResolver } from '../routing/agent.resolver.js';
 import { createRequestFilter } from '../routing/job-request.filter.js';
 import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
+import { onFirstAnswer } from '../session/first-answer.js';
 import { SessionEntrypoint } from '../session/session.entrypoint.js';
 import { CoroutinePool } from './coroutine/coroutine.pool.js';
 import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js';
@@ -17,7 +19,7 @@ import {
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
-import { SESSION_STARTED_MESSAGE } from './process/process-agent.js';
+import { SESSION_ANSWERED_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
 import { SIMULATED_AUDIO_ATTRIBUTE, simulatedIo } from './simulated-io.js';
 import { SessionOutcomeTracker, type SessionOutcome } from './session-outcome.tracker.js';
@@ -46,6 +48,11 @@ export interface SimulatedSession {
   readonly jobId: string;
   /** Resolves with the milliseconds from launch until the agent's session had started (onEnter ran). */
   readonly started: Promise<number>;
+  /**
+   * Resolves with the text of the agent's first reply to the caller (its first message after the
+   * caller's turn; a greeting does not count). Rejects if the session ends before that.
+   */
+  readonly answered: Promise<string>;
   /** Resolves when the session has ended and been torn down. */
   readonly outcome: Promise<SessionOutcome>;
   /** Hangs up (as a termination would) and resolves with the outcome. */
@@ -69,6 +76,7 @@ export class WorkerRuntime {
   private simulations = 0;
   private childProcesses = 0;
   private readonly startWaiters = new Map<string, () => void>();
+  private readonly answerWaiters = new Map<string, (text: string) => void>();
   readonly outcomes = new SessionOutcomeTracker();
   readonly supervisor: FailureSupervisor;
   /** Set by the module: what the supervisor does at the failure limit. */
@@ -187,6 +195,7 @@ export class WorkerRuntime {
         entry: async (ctx: JobContext) => {
           const started = await this.entrypoint.run(ctx, await simulatedIo(ctx));
           this.sessionStarted(ctx.job.id);
+          if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => this.sessionAnswered(ctx.job.id, text));
           return started;
         },
         prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection, this.options.vad).then(() => undefined),
@@ -214,12 +223,16 @@ export class WorkerRuntime {
     this.poolKey = entry.path;
     const host: PoolHost = {
       attach,
+      bootConcurrency: availableParallelism(),
       launched: (pool, info) => {
         this.release(info.job.id);
         const executor = pool.getByJobId(info.job.id);
         if (!executor) return;
         this.childProcesses += 1;
-        const onMessage = (kind: string) => kind === SESSION_STARTED_MESSAGE && this.sessionStarted(info.job.id);
+        const onMessage = (kind: string, value: unknown) => {
+          if (kind === SESSION_STARTED_MESSAGE) this.sessionStarted(info.job.id);
+          else if (kind === SESSION_ANSWERED_MESSAGE) this.sessionAnswered(info.job.id, String((value as { text?: unknown })?.text ?? ''));
+        };
         void watchProcessJob(executor, onMessage).then(({ success, reason }) =>
           this.sessionEnded(info.job.id, success ? JobStatus.SUCCESS : JobStatus.FAILED, reason, success ? undefined : new Error(`session process ended: ${reason}`)),
         );
@@ -231,6 +244,11 @@ export class WorkerRuntime {
   private sessionStarted(jobId: string): void {
     this.startWaiters.get(jobId)?.();
     this.startWaiters.delete(jobId);
+  }
+
+  private sessionAnswered(jobId: string, text: string): void {
+    this.answerWaiters.get(jobId)?.(text);
+    this.answerWaiters.delete(jobId);
   }
 
   private sessionEnded(jobId: string, status: JobStatus, reason: string, error?: unknown): void {
@@ -274,19 +292,14 @@ export class WorkerRuntime {
     };
     const outcome = this.outcomes.expect(jobId);
     const launchedAt = performance.now();
-    const started = new Promise<number>((resolve, reject) => {
-      this.startWaiters.set(jobId, () => resolve(performance.now() - launchedAt));
-      // A session that ends before it started never will: say so instead of leaving callers waiting.
-      void outcome.then((ended) => {
-        if (this.startWaiters.delete(jobId)) reject(new Error(`Session '${jobId}' ended (${ended.status}) before it started.`, { cause: ended.error }));
-      });
-    });
-    started.catch(() => undefined); // callers that only await the outcome must not see an unhandled rejection
+    const started = sessionEvent(this.startWaiters, jobId, outcome, 'started', () => performance.now() - launchedAt);
+    const answered = sessionEvent(this.answerWaiters, jobId, outcome, 'answered', (text: string) => text);
     await this.procPool.launchJob(info);
     const pool = this.procPool;
     return {
       jobId,
       started,
+      answered,
       outcome,
       end: async () => {
         await pool.getByJobId(jobId)?.close();
@@ -354,6 +367,22 @@ export class WorkerRuntime {
     this.cleanups = [];
     this.procPool = undefined;
   }
+}
+
+/**
+ * A promise for one event of a simulated session, settled through `waiters` by the runtime (with
+ * `read` turning the runtime's value into the caller's). A session that ends first never will: the
+ * promise then rejects instead of leaving callers waiting.
+ */
+function sessionEvent<V, T>(waiters: Map<string, (value: V) => void>, jobId: string, outcome: Promise<SessionOutcome>, event: string, read: (value: V) => T): Promise<T> {
+  const promise = new Promise<T>((resolve, reject) => {
+    waiters.set(jobId, (value) => resolve(read(value)));
+    void outcome.then((ended) => {
+      if (waiters.delete(jobId)) reject(new Error(`Session '${jobId}' ended (${ended.status}) before it ${event}.`, { cause: ended.error }));
+    });
+  });
+  promise.catch(() => undefined); // callers that only await the outcome must not see an unhandled rejection
+  return promise;
 }
 
 function assertCredentials(credentials: { url?: string; apiKey?: string; apiSecret?: string }): void {

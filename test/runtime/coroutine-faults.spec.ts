@@ -59,8 +59,11 @@ describe('coroutine isolation: faults stay inside their session', () => {
     await expect(broken.started).rejects.toThrow('before it started');
     expect(await broken.outcome).toMatchObject({ status: 'failed', error: expect.objectContaining({ message: 'agent constructor exploded' }) });
     expect(pool.stats().activeSessions).toBe(2);
+    await expect(broken.answered).rejects.toThrow(`Session '${broken.jobId}' ended (failed) before it answered.`);
     const outcomes = await Promise.all(steady.map((session) => session.end()));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['success', 'success']);
+    // Hung up before their callers said anything: nothing to answer, and the callers are told so.
+    await expect(steady[0]!.answered).rejects.toThrow(`Session '${steady[0]!.jobId}' ended (success) before it answered.`);
     expect(app.get(Faults).entered).toHaveLength(2);
     expect(pool.stats()).toMatchObject({ succeeded: 2, failed: 1 });
   });

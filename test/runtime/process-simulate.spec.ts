@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,15 @@ import { AgentPool } from '@openrtc/nestjs';
 
 const SPEECH = fileURLToPath(new URL('../../assets/speech-16k.wav', import.meta.url));
 const APP = fileURLToPath(new URL('../fixtures/process-app/reporting-app.module.mjs', import.meta.url));
+const PLAIN_APP = fileURLToPath(new URL('../fixtures/process-app/app.module.mjs', import.meta.url));
+
+/** This process's job children (upstream's job_proc_lazy_main), with when each was forked (clock ticks since boot). */
+function jobChildren(): Array<{ pid: number; forkedAtTicks: number }> {
+  const pids = readdirSync(`/proc/${process.pid}/task`).flatMap((tid) => readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  return pids
+    .filter((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('job_proc_lazy_main'))
+    .map((pid) => ({ pid, forkedAtTicks: Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]) }));
+}
 
 type Report = { pid: number; jobId: string; event: string; role?: string; text?: string };
 const readReports = (file: string): Report[] =>
@@ -52,5 +62,17 @@ describe('process isolation: simulated sessions', () => {
     const outcomes = await Promise.all(sessions.map((session) => session.end()));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['success', 'success']);
     expect(pool.stats()).toMatchObject({ isolation: 'process', prewarmCount: 2, activeSessions: 0, succeeded: 2 });
+  });
+
+  // Upstream forks the next child only once the one before has booted (~2 s of CPU each): a burst of
+  // calls on a machine with idle cores would wait in line.
+  (availableParallelism() > 1 ? it : it.skip)('boots its warm children side by side, one per CPU', async () => {
+    const { AppModule } = await import(PLAIN_APP);
+    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    await (app.get(AgentPool) as AgentPool).start({ connect: false });
+    await until(() => jobChildren().length >= 2, 20_000);
+    const [first, second] = jobChildren();
+    const apartSeconds = Math.abs(first!.forkedAtTicks - second!.forkedAtTicks) / 100; // USER_HZ
+    expect(apartSeconds).toBeLessThan(0.5);
   });
 });

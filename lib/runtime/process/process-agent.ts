@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { OpenRtcSetupError } from '../../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../../options/openrtc-options.interface.js';
+import { onFirstAnswer } from '../../session/first-answer.js';
 import { prewarmSharedModels } from '../../session/prewarm.js';
 import { SessionEntrypoint } from '../../session/session.entrypoint.js';
 import { simulatedIo } from '../simulated-io.js';
@@ -12,6 +13,8 @@ import { markProcessChild } from './process-role.js';
 
 /** What a child tells the parent once its session has started (over upstream's IPC channel). */
 export const SESSION_STARTED_MESSAGE = 'openrtcSessionStarted';
+/** What a child of a simulated call tells the parent once its agent answered the caller. */
+export const SESSION_ANSWERED_MESSAGE = 'openrtcSessionAnswered';
 
 export interface ProcessAgentSpec {
   appModulePath: string;
@@ -39,8 +42,9 @@ export function createProcessAgent(spec: ProcessAgentSpec) {
     },
     entry: async (ctx: JobContext) => {
       ctx.addShutdownCallback(async () => app?.close());
-      await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx));
+      const started = await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx));
       process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id } });
+      if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => process.send?.({ case: SESSION_ANSWERED_MESSAGE, value: { jobId: ctx.job.id, text } }));
     },
   });
 }
