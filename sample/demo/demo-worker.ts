@@ -12,7 +12,7 @@ import type { ModeResult, ParentMessage, WorkerMessage } from './demo.protocol.j
 
 const SPEECH = fileURLToPath(new URL('../../../assets/speech-16k.wav', import.meta.url));
 /**
- * The recording lasts 5.6 s (speech ends at 4.1 s), so a call answers about 5 s after it started.
+ * The recording lasts 5.6 s (speech ends at 4.1 s), so a call is answered about 7 s after it started (on 2 vCPUs).
  * Past this deadline a call counts as unanswered instead of holding the demo up.
  */
 const ANSWER_DEADLINE_MS = 30_000;
