@@ -125,7 +125,7 @@ console.log(`\n${table(coroutine, processes, sessions)}\n`);
 const ratio = processes.inCallMiB / coroutine.inCallMiB;
 console.log(`  memory ratio: process isolation uses ${ratio.toFixed(1)}x the memory of coroutine isolation for ${sessions} calls.`);
 console.log('  process isolation gives each call its own child process (node, @livekit/agents, the app, the VAD),');
-console.log(`  and each child needs about 2 s of CPU to boot: ${availableParallelism()} at a time here, one per CPU. That is its session start latency.`);
+console.log(`  and each child needs about 3 s of CPU to boot, ${availableParallelism()} at a time here (one per CPU): that is its session start latency.`);
 const bookings = coroutine.result.bookings;
 if (bookings) console.log(`  coroutine calls booked ${bookings.tables} table(s) and ${bookings.appointments} appointment(s) through the agents' tools.`);
 const failed = [coroutine, processes].some(({ result }) => result.succeeded < sessions || result.answered < sessions);
