@@ -15,7 +15,7 @@ export async function density(ctx) {
     env: { ...ctx.env, OPENRTC_BENCH_ISOLATION: 'coroutine' },
     timeoutMs: 180_000,
   });
-  ctx.log('density: process isolation (children start one at a time)');
+  ctx.log('density: process isolation (children boot one per CPU at a time)');
   const processMode = await runWorker('density', { ...params, warmMs: cfg.processWarmMs, deadline: ctx.deadline, stepTimeoutMs: 240_000 }, {
     env: { ...ctx.env, OPENRTC_BENCH_ISOLATION: 'process' },
     timeoutMs: Math.max(120_000, ctx.deadline - Date.now() + 300_000),

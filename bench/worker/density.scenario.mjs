@@ -28,7 +28,7 @@ export async function run({ steps, audio, settleMs, warmMs, deadline, stepTimeou
   let secondsPerSession = 0;
   for (const target of steps) {
     const stepStarted = Date.now();
-    // Process mode starts children one at a time: skip a step the time left cannot hold.
+    // Process mode boots children a few at a time (about 2 s each): skip a step the time left cannot hold.
     const predicted = (target - running) * secondsPerSession * 1000 + settleMs;
     if (stepStarted + predicted > deadline) {
       const reason = `time budget: about ${Math.round(predicted / 1000)} s needed, ${Math.max(0, Math.round((deadline - stepStarted) / 1000))} s left`;
