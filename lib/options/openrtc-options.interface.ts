@@ -73,6 +73,12 @@ export interface OpenRtcModuleOptions {
    * process can boot the agents with full DI. The `openrtc` CLI sets it for you.
    */
   appModule?: { path: string; exportName?: string };
+  /**
+   * Process isolation only: how many children to keep booted and waiting for calls (upstream's
+   * `numIdleProcesses`). Default min(CPUs, 4), upstream's. Size it to your bursts: a call beyond the
+   * warm ones waits for a child to boot (about 2 s). Each waiting child holds about 100 MB.
+   */
+  idleProcesses?: number;
   /** What the failure supervisor does after `consecutiveFailureLimit` failed sessions in a row. Default: drain and exit non-zero. */
   onFailureLimit?: (event: { consecutiveFailures: number; lastError: unknown }) => unknown;
   /** Turn detection every session gets. Default `'audio'` (the offline end-of-turn model bundled with @livekit/agents). */

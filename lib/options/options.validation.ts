@@ -6,7 +6,7 @@ import { OPENRTC_DEFAULTS } from './options.defaults.js';
 const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
-  'turnDetection', 'appModule', 'onFailureLimit', 'vad', 'health',
+  'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -84,6 +84,7 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   oneOf('logLevel', options.logLevel, LOG_LEVELS);
   positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
   positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
+  positiveInteger('idleProcesses', options.idleProcesses);
   if (options.drainTimeout !== undefined && !(typeof options.drainTimeout === 'number' && Number.isFinite(options.drainTimeout) && options.drainTimeout > 0)) {
     fail('drainTimeout', options.drainTimeout, 'a positive number of seconds');
   }

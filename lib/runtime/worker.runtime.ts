@@ -144,6 +144,8 @@ export class WorkerRuntime {
       loadFunc: async () => this.currentLoad(),
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
+      // Process mode's warm children (undefined: upstream's min(CPUs, 4)); coroutine mode has none.
+      numIdleProcesses: options.isolation === 'process' ? options.idleProcesses : undefined,
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
       host: options.health?.host ?? '127.0.0.1',

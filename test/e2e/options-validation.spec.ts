@@ -26,6 +26,8 @@ describe('forRoot() options are validated: the error names the option, the bad v
     [{ maxConcurrentSessions: true }, "OpenRtcModule option 'maxConcurrentSessions' must be a positive integer, got true."],
     [{ maxConcurrentSessions: Number.NaN }, "OpenRtcModule option 'maxConcurrentSessions' must be a positive integer, got NaN."],
     [{ consecutiveFailureLimit: 0 }, "OpenRtcModule option 'consecutiveFailureLimit' must be a positive integer, got 0."],
+    [{ idleProcesses: 0 }, "OpenRtcModule option 'idleProcesses' must be a positive integer, got 0."],
+    [{ idleProcesses: '4' }, "OpenRtcModule option 'idleProcesses' must be a positive integer, got '4'."],
     [{ drainTimeout: 0 }, "OpenRtcModule option 'drainTimeout' must be a positive number of seconds, got 0."],
     [{ drainTimeout: Number.POSITIVE_INFINITY }, "OpenRtcModule option 'drainTimeout' must be a positive number of seconds, got Infinity."],
     [{ drainTimeout: '30s' }, "OpenRtcModule option 'drainTimeout' must be a positive number of seconds, got '30s'."],

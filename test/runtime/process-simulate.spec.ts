@@ -75,4 +75,16 @@ describe('process isolation: simulated sessions', () => {
     const apartSeconds = Math.abs(first!.forkedAtTicks - second!.forkedAtTicks) / 100; // USER_HZ
     expect(apartSeconds).toBeLessThan(0.5);
   });
+
+  it('keeps idleProcesses children booted and waiting, no more', async () => {
+    const { WarmAppModule } = await import(PLAIN_APP);
+    app = await NestFactory.createApplicationContext(WarmAppModule, { logger: false });
+    const pool = app.get(AgentPool) as AgentPool;
+    await pool.start({ connect: false });
+    await until(() => jobChildren().length === 3, 30_000);
+    // No call took one, so no slot frees up and upstream forks no more.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(jobChildren()).toHaveLength(3);
+    expect(pool.stats()).toMatchObject({ activeSessions: 0 });
+  });
 });
