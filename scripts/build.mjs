@@ -16,10 +16,11 @@ const stamp = join(root, 'dist-sample/.built');
 const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 const tsc = (project) => execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
 
-// Folders count too: deleting or renaming a file changes its folder's time, not any file's.
-const folders = (dir) => [dir, ...readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => folders(join(dir, e.name)))];
+// A folder and everything in it. Folders count too: deleting or renaming a file changes its
+// folder's time, not any file's.
+const entries = (dir) => [dir, ...readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? entries(join(dir, e.name)) : [join(dir, e.name)]))];
 const sources = [
-  ...['lib', 'sample', 'scripts'].flatMap((dir) => [...folders(join(root, dir)), ...files(join(root, dir))]),
+  ...['lib', 'sample', 'scripts'].flatMap((dir) => entries(join(root, dir))),
   ...['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.sample.json'].map((file) => join(root, file)),
 ];
 const newestSource = Math.max(...sources.map((file) => statSync(file).mtimeMs));
