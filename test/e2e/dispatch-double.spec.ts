@@ -9,6 +9,7 @@ import { JobType, WorkerStatus } from '@livekit/protocol';
 import { AccessToken } from 'livekit-server-sdk';
 import WebSocket from 'ws';
 import { DispatchDouble } from '../support/dispatch-double.js';
+import { isAlive } from '../support/process-alive.js';
 
 // Drives the real AgentServer (@livekit/agents 1.9.0) through the worker-protocol double on loopback.
 
@@ -188,12 +189,3 @@ describe('DispatchDouble with the real AgentServer', () => {
     expect((await double.offer({ roomName: 'after-drop' })).available).toBe(false);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

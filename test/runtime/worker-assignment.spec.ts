@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { getJobContext } from '@livekit/agents';
 import type { FailureLimitEvent, RoutingJob } from '@openrtc/nestjs';
 import type { DispatchDouble } from '../support/dispatch-double.js';
+import { isAlive } from '../support/process-alive.js';
 import { startWorker, until, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
 const PROBE_APP = fileURLToPath(new URL('../fixtures/process-app/routing-probe-app.module.mjs', import.meta.url));
@@ -130,12 +131,3 @@ describe('worker assignment through the dispatch double', () => {
     }
   }, 40_000);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
