@@ -112,8 +112,9 @@ console.log(
   [
     `OpenRTC demo: the sample app's agents (restaurant, dental) serving ${sessions} simulated calls in one worker,`,
     'once per isolation mode. No LiveKit server, no API keys.',
-    '  real:     AgentSession per call, the prewarmed VAD hearing assets/speech-16k.wav, the bundled audio',
-    '            turn detector, the agents\' function tools and their injected services, per-call DI scope',
+    '  real:     AgentSession per call, the prewarmed VAD hearing assets/short-speech-16k.wav,',
+    '            the bundled audio turn detector, the agents\' function tools and their injected services,',
+    '            per-call DI scope',
     '  scripted: STT (a fixed line per agent), LLM (follows a call script, calling the real tools),',
     '            TTS (silence; a simulated call has no room, so no audio is played)',
     '',

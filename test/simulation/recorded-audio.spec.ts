@@ -7,11 +7,12 @@ import type { AudioFrame } from '@livekit/rtc-node';
 import { parseWav } from '../../lib/simulation/wav.js';
 import { FRAME_MS, RecordedAudioInput } from '../../lib/simulation/recorded-audio.input.js';
 
-const ASSET = fileURLToPath(new URL('../../assets/speech-16k.wav', import.meta.url));
-// assets/README.md: 0.5 s of silence, ~3.6 s of speech, 1.5 s of silence.
-const SPEECH_FROM_MS = 500;
-const SPEECH_TO_MS = 4100;
-const TAIL_MS = 1500;
+/** The recordings in assets/ and their spoken regions (assets/README.md). */
+const RECORDINGS = [
+  { name: 'speech-16k.wav', speechFromMs: 500, speechToMs: 4100, tailMs: 1500 },
+  { name: 'short-speech-16k.wav', speechFromMs: 300, speechToMs: 2390, tailMs: 1000 },
+].map((recording) => ({ ...recording, path: fileURLToPath(new URL(`../../assets/${recording.name}`, import.meta.url)) }));
+const ASSET = RECORDINGS[0]!.path;
 
 /** A WAV file assembled by hand, so the rejection cases do not depend on sox. */
 function wav(opts: { format?: number; channels?: number; bits?: number; rate?: number; data?: Uint8Array; before?: Buffer[] }): Buffer {
@@ -204,8 +205,8 @@ describe('with real Silero VAD', () => {
     await vad?.close();
   });
 
-  it('reports start and end of speech inside the spoken region of the recording', async () => {
-    const input = RecordedAudioInput.fromWav(ASSET, { realtime: false });
+  it.each(RECORDINGS)('reports start and end of speech inside the spoken region of $name', async ({ name, path, speechFromMs, speechToMs, tailMs }) => {
+    const input = RecordedAudioInput.fromWav(path, { realtime: false });
     const stream = vad.stream();
     stream.updateInputStream(input.stream);
     let start: { at: number; onset: number } | undefined;
@@ -220,16 +221,16 @@ describe('with real Silero VAD', () => {
     await input.close();
 
     console.log(
-      `[recorded-audio VAD] START_OF_SPEECH at ${start?.at} ms (onset ~${start?.onset} ms), ` +
-        `END_OF_SPEECH at ${end?.at} ms (speech ended ~${end?.offset} ms); spoken region ${SPEECH_FROM_MS}-${SPEECH_TO_MS} ms`,
+      `[recorded-audio VAD] ${name}: START_OF_SPEECH at ${start?.at} ms (onset ~${start?.onset} ms), ` +
+        `END_OF_SPEECH at ${end?.at} ms (speech ended ~${end?.offset} ms); spoken region ${speechFromMs}-${speechToMs} ms`,
     );
     expect(start).toBeDefined();
     expect(end).toBeDefined();
-    expect(start!.at).toBeGreaterThan(SPEECH_FROM_MS);
-    expect(start!.at).toBeLessThan(SPEECH_TO_MS);
+    expect(start!.at).toBeGreaterThan(speechFromMs);
+    expect(start!.at).toBeLessThan(speechToMs);
     expect(end!.offset).toBeGreaterThan(start!.at);
-    expect(end!.offset).toBeLessThanOrEqual(SPEECH_TO_MS + 100);
-    expect(end!.at).toBeLessThanOrEqual(SPEECH_TO_MS + TAIL_MS);
+    expect(end!.offset).toBeLessThanOrEqual(speechToMs + 100);
+    expect(end!.at).toBeLessThanOrEqual(speechToMs + tailMs);
   });
 
   it('drives a real AgentSession user state to speaking and back to listening, without a room', async () => {
