@@ -37,6 +37,7 @@ export const SETTING_FLAGS: FlagSpec[] = [
   { name: 'max-concurrent-sessions', type: 'string', value: '<n>', description: 'sessions held at once before offers are refused', env: 'OPENRTC_MAX_CONCURRENT_SESSIONS' },
   { name: 'drain-timeout', type: 'string', value: '<seconds>', description: 'how long shutdown waits for running sessions', env: 'OPENRTC_DRAIN_TIMEOUT' },
   { name: 'agent-name', type: 'string', value: '<name>', description: 'register for explicit dispatch under this name', env: 'OPENRTC_AGENT_NAME' },
+  { name: 'idle-processes', type: 'string', value: '<n>', description: 'process isolation: children kept booted and waiting for calls', env: 'OPENRTC_IDLE_PROCESSES' },
   { name: 'url', type: 'string', value: '<url>', description: 'LiveKit server URL (ws:// or wss://)', env: 'LIVEKIT_URL' },
   { name: 'api-key', type: 'string', value: '<key>', description: 'LiveKit API key', env: 'LIVEKIT_API_KEY' },
   { name: 'api-secret', type: 'string', value: '<secret>', description: 'LiveKit API secret (prefer the variable: flags show in `ps`)', env: 'LIVEKIT_API_SECRET' },

@@ -1,4 +1,5 @@
 import type { OpenRtcModuleOptions } from '../options/openrtc-options.interface.js';
+import { NUMERIC_OPTIONS } from '../options/options.environment.js';
 import { validateOptionLayer, type OptionLabel } from '../options/options.validation.js';
 import { CliError } from './cli.error.js';
 
@@ -8,12 +9,12 @@ const FLAG_OPTIONS: Record<string, string> = {
   'max-concurrent-sessions': 'maxConcurrentSessions',
   'drain-timeout': 'drainTimeout',
   'agent-name': 'agentName',
+  'idle-processes': 'idleProcesses',
   url: 'livekit.url',
   'api-key': 'livekit.apiKey',
   'api-secret': 'livekit.apiSecret',
   'log-level': 'logLevel',
 };
-const NUMERIC = new Set(['maxConcurrentSessions', 'drainTimeout']);
 
 /** Names an option by the flag that set it, in validation errors: `Flag --isolation must be ...`. */
 export const flagLabel: OptionLabel = (option) => {
@@ -33,7 +34,7 @@ export function settingsFromFlags(flags: Record<string, string | boolean | undef
     const raw = flags[flag];
     if (typeof raw !== 'string') continue;
     const text = raw.trim();
-    const value = NUMERIC.has(option) && text !== '' && Number.isFinite(Number(text)) ? Number(text) : option.startsWith('livekit.') ? raw : text;
+    const value = NUMERIC_OPTIONS.has(option) && text !== '' && Number.isFinite(Number(text)) ? Number(text) : option.startsWith('livekit.') ? raw : text;
     if (option.startsWith('livekit.')) livekit[option.slice('livekit.'.length)] = value;
     else options[option] = value;
   }

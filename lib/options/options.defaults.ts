@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ResolvedOpenRtcOptions } from './openrtc-options.interface.js';
 
 /** Library defaults: the lowest layer of CLI flag > environment > forRoot() > default. */
@@ -15,3 +16,8 @@ export const OPENRTC_DEFAULTS: Readonly<Pick<ResolvedOpenRtcOptions,
   // mostly off the JavaScript thread; it kept the event loop within 20 ms at 50 sessions, Silero did not.
   vad: 'native',
 };
+
+/** Process isolation's warm children when `idleProcesses` is unset: upstream's production default. */
+export function defaultIdleProcesses(): number {
+  return Math.min(availableParallelism(), 4);
+}

@@ -6,13 +6,15 @@ export const OPTION_ENVIRONMENT = {
   OPENRTC_MAX_CONCURRENT_SESSIONS: 'maxConcurrentSessions',
   OPENRTC_DRAIN_TIMEOUT: 'drainTimeout',
   OPENRTC_AGENT_NAME: 'agentName',
+  OPENRTC_IDLE_PROCESSES: 'idleProcesses',
   LIVEKIT_URL: 'livekit.url',
   LIVEKIT_API_KEY: 'livekit.apiKey',
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
   LIVEKIT_LOG_LEVEL: 'logLevel',
 } as const;
 
-const NUMERIC = new Set(['maxConcurrentSessions', 'drainTimeout']);
+/** The options whose environment variable and CLI flag hold a number. */
+export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses']);
 
 /**
  * Reads the option layer that environment variables set (through ConfigService when ConfigModule is
@@ -27,7 +29,7 @@ export function readEnvironmentOptions(read: (name: string) => string | undefine
     if (!raw) continue;
     if (option.startsWith('livekit.')) {
       livekit[option.slice('livekit.'.length)] = raw;
-    } else if (NUMERIC.has(option)) {
+    } else if (NUMERIC_OPTIONS.has(option)) {
       // Text that is no number stays text, so validation rejects it with the option's own rule (integer or not).
       options[option] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
     } else {

@@ -5,6 +5,7 @@ import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import { defaultIdleProcesses } from '../options/options.defaults.js';
 import { AgentResolver } from '../routing/agent.resolver.js';
 import { createRequestFilter } from '../routing/job-request.filter.js';
 import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
@@ -144,8 +145,8 @@ export class WorkerRuntime {
       loadFunc: async () => this.currentLoad(),
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
-      // Process mode's warm children (undefined: upstream's min(CPUs, 4)); coroutine mode has none.
-      numIdleProcesses: options.isolation === 'process' ? options.idleProcesses : undefined,
+      // Process mode's warm children; coroutine mode has none.
+      numIdleProcesses: options.isolation === 'process' ? options.idleProcesses ?? defaultIdleProcesses() : undefined,
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
       host: options.health?.host ?? '127.0.0.1',

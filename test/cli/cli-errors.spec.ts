@@ -10,6 +10,7 @@ describe('openrtc: bad input exits non-zero with one line that says what to fix'
     ['an unknown flag', ['start', '--app', APP, '--isolaton', 'process'], /^openrtc: Unknown flag --isolaton for 'openrtc start'\. Did you mean --isolation\? Run 'openrtc start --help'/, {}],
     ['a non-numeric --max-concurrent-sessions', ['start', '--app', APP, '--max-concurrent-sessions', 'lots'], /^openrtc: Flag --max-concurrent-sessions must be a positive integer, got 'lots'\.$/, {}],
     ['a zero --max-concurrent-sessions', ['dev', '--app', APP, '--max-concurrent-sessions=0'], /^openrtc: Flag --max-concurrent-sessions must be a positive integer, got 0\.$/, {}],
+    ['a zero --idle-processes', ['start', '--app', APP, '--idle-processes', '0'], /^openrtc: Flag --idle-processes must be a positive integer, got 0\.$/, {}],
     ['an unknown isolation', ['start', '--app', APP, '--isolation', 'thread'], /^openrtc: Flag --isolation must be one of 'coroutine', 'process', got 'thread'\.$/, {}],
     ['a non-numeric --drain-timeout', ['start', '--app', APP, '--drain-timeout', '30s'], /^openrtc: Flag --drain-timeout must be a positive number of seconds, got '30s'\.$/, {}],
     ['a URL without a scheme', ['start', '--app', APP, '--url', 'localhost:7880'], /^openrtc: Flag --url must be a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL, got 'localhost:7880'\.$/, {}],
@@ -53,14 +54,14 @@ describe('openrtc --help', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const command of ['start', 'dev', 'connect', 'console', 'download-files', 'list']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-    for (const variable of ['OPENRTC_ISOLATION', 'OPENRTC_MAX_CONCURRENT_SESSIONS', 'OPENRTC_DRAIN_TIMEOUT', 'OPENRTC_AGENT_NAME', 'LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_LOG_LEVEL']) {
+    for (const variable of ['OPENRTC_ISOLATION', 'OPENRTC_MAX_CONCURRENT_SESSIONS', 'OPENRTC_DRAIN_TIMEOUT', 'OPENRTC_AGENT_NAME', 'OPENRTC_IDLE_PROCESSES', 'LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_LOG_LEVEL']) {
       expect(stdout).toContain(`env ${variable}`);
     }
     expect(stdout).toContain('--app dist/app.module.js#AppModule');
   });
 
   it.each([
-    ['start', ['--isolation', '--max-concurrent-sessions', '--url', '--api-key', '--api-secret', '--log-level', '--agent-name', '--drain-timeout', '--app']],
+    ['start', ['--isolation', '--max-concurrent-sessions', '--url', '--api-key', '--api-secret', '--log-level', '--agent-name', '--drain-timeout', '--idle-processes', '--app']],
     ['dev', ['--isolation', '--max-concurrent-sessions', '--url', '--app']],
     ['connect', ['--room <name>', '--participant-identity', '--url', '--app']],
     ['console', ['--connect-addr <host:port>', '--record', '--app']],

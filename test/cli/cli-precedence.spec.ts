@@ -7,7 +7,7 @@ import { APP, CliProcess, assertBuilt, cleanEnv, lines, runCli } from './cli-pro
 
 const API_KEY = 'APIprecedence';
 const API_SECRET = 'precedence-secret-0123456789abcdef0123456789';
-const REGISTERED = /openrtc: worker registered with (\S+?): \d+ agent\(s\) \([^)]*\), (\w+) isolation, up to (\d+) sessions\./;
+const REGISTERED = /openrtc: worker registered with (\S+?): \d+ agent\(s\) \([^)]*\), (\w+) isolation(?: \((\d+) warm children\))?, up to (\d+) sessions\./;
 
 interface Resolved {
   url: string;
@@ -15,8 +15,10 @@ interface Resolved {
   maxSessions: number;
   /** Which double (by url) the worker registered with: the url really used, not just the one printed. */
   registeredAt: string[];
-  /** Process isolation keeps upstream's warm session processes: children that run job_proc_lazy_main. */
-  sessionProcesses: boolean;
+  /** Process isolation: how many warm children the worker says it keeps (0 in coroutine isolation). */
+  warmChildren: number;
+  /** The children that really run upstream's job process entry (job_proc_lazy_main), counted up to warmChildren. */
+  sessionProcesses: number;
 }
 
 /**
@@ -44,21 +46,23 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
     const before = Object.fromEntries(Object.entries(doubles).map(([layer, double]) => [layer, double.registrations.length]));
     const cli = new CliProcess(['start', '--app', APP, ...args], { env: cleanEnv({ LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET, ...env }) });
     try {
-      const [, url, isolation, maxSessions] = await cli.waitForStderr(REGISTERED);
+      const [, url, isolation, warm, maxSessions] = await cli.waitForStderr(REGISTERED);
       const registeredAt = Object.entries(doubles).filter(([layer, double]) => double.registrations.length > before[layer]!).map(([layer]) => layer);
-      const sessionProcesses = await hasSessionProcesses(cli.child.pid!, isolation === 'process' ? 15_000 : 1_500);
-      return { url: url!, isolation: isolation!, maxSessions: Number(maxSessions), registeredAt, sessionProcesses };
+      const warmChildren = Number(warm ?? 0);
+      // Coroutine isolation: none may appear. Process isolation: wait for as many as the worker says.
+      const sessionProcesses = await sessionProcessCount(cli.child.pid!, Math.max(warmChildren, 1), isolation === 'process' ? 20_000 : 1_500);
+      return { url: url!, isolation: isolation!, maxSessions: Number(maxSessions), registeredAt, warmChildren, sessionProcesses };
     } finally {
       await cli.killTree();
     }
   }
 
-  const forRoot = () => JSON.stringify({ isolation: 'process', maxConcurrentSessions: 7, livekit: { url: doubles.code.url } });
+  const forRoot = () => JSON.stringify({ isolation: 'process', maxConcurrentSessions: 7, idleProcesses: 1, livekit: { url: doubles.code.url } });
   const environment = () => ({ OPENRTC_ISOLATION: 'coroutine', OPENRTC_MAX_CONCURRENT_SESSIONS: '9', LIVEKIT_URL: doubles.env.url });
 
   it('default: coroutine isolation, 50 sessions (and no url: the CLI asks for one)', async () => {
     const resolved = await start(['--url', doubles.flag.url], {});
-    expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'coroutine', maxSessions: 50, registeredAt: ['flag'], sessionProcesses: false });
+    expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'coroutine', maxSessions: 50, registeredAt: ['flag'], warmChildren: 0, sessionProcesses: 0 });
     const { code, stderr } = await runCli(['start', '--app', APP], { env: cleanEnv({ LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET }) });
     expect(code).toBe(2);
     expect(lines(stderr)).toEqual([
@@ -68,48 +72,51 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
 
   it('forRoot() beats the defaults', async () => {
     const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot() });
-    expect(resolved).toEqual({ url: doubles.code.url, isolation: 'process', maxSessions: 7, registeredAt: ['code'], sessionProcesses: true });
+    // idleProcesses 1 in forRoot(), against the default of min(CPUs, 4).
+    expect(resolved).toEqual({ url: doubles.code.url, isolation: 'process', maxSessions: 7, registeredAt: ['code'], warmChildren: 1, sessionProcesses: 1 });
   });
 
   it('environment variables beat forRoot()', async () => {
     const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), ...environment() });
-    expect(resolved).toEqual({ url: doubles.env.url, isolation: 'coroutine', maxSessions: 9, registeredAt: ['env'], sessionProcesses: false });
+    expect(resolved).toEqual({ url: doubles.env.url, isolation: 'coroutine', maxSessions: 9, registeredAt: ['env'], warmChildren: 0, sessionProcesses: 0 });
+  });
+
+  it('OPENRTC_IDLE_PROCESSES beats forRoot(): the worker really keeps that many children warm', async () => {
+    const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), OPENRTC_IDLE_PROCESSES: '3' });
+    expect(resolved).toEqual({ url: doubles.code.url, isolation: 'process', maxSessions: 7, registeredAt: ['code'], warmChildren: 3, sessionProcesses: 3 });
   });
 
   it('a .env file read through ConfigModule beats forRoot() too', async () => {
     const envFile = join(dir, 'worker.env');
     writeFileSync(envFile, `OPENRTC_ISOLATION=coroutine\nOPENRTC_MAX_CONCURRENT_SESSIONS=11\nLIVEKIT_URL=${doubles.env.url}\n`);
     const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), CLI_TEST_ENV_FILE: envFile });
-    expect(resolved).toEqual({ url: doubles.env.url, isolation: 'coroutine', maxSessions: 11, registeredAt: ['env'], sessionProcesses: false });
+    expect(resolved).toEqual({ url: doubles.env.url, isolation: 'coroutine', maxSessions: 11, registeredAt: ['env'], warmChildren: 0, sessionProcesses: 0 });
   });
 
   it('CLI flags beat environment variables', async () => {
-    const resolved = await start(['--isolation', 'process', '--max-concurrent-sessions', '12', '--url', doubles.flag.url], { CLI_TEST_FOR_ROOT: forRoot(), ...environment() });
-    expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'process', maxSessions: 12, registeredAt: ['flag'], sessionProcesses: true });
+    const flags = ['--isolation', 'process', '--max-concurrent-sessions', '12', '--idle-processes', '3', '--url', doubles.flag.url];
+    const resolved = await start(flags, { CLI_TEST_FOR_ROOT: forRoot(), ...environment(), OPENRTC_IDLE_PROCESSES: '2' });
+    expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'process', maxSessions: 12, registeredAt: ['flag'], warmChildren: 3, sessionProcesses: 3 });
   });
 });
 
-/** Whether a child of `pid` runs upstream's job process entry within `waitMs` (process isolation warms them at start). */
-async function hasSessionProcesses(pid: number, waitMs: number): Promise<boolean> {
+/** How many children of `pid` run upstream's job process entry, polled until there are `atLeast` or `waitMs` passed. */
+async function sessionProcessCount(pid: number, atLeast: number, waitMs: number): Promise<number> {
   const { readFileSync, readdirSync } = await import('node:fs');
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return ''; // the process or thread is gone
+    }
+  };
   const deadline = Date.now() + waitMs;
+  let count: number;
   do {
-    const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-      try {
-        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      } catch {
-        return [];
-      }
-    });
-    const commands = children.map((child) => {
-      try {
-        return readFileSync(`/proc/${child}/cmdline`, 'utf8');
-      } catch {
-        return '';
-      }
-    });
-    if (commands.some((command) => command.includes('job_proc_lazy_main'))) return true;
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => read(`/proc/${pid}/task/${tid}/children`).trim().split(/\s+/).filter(Boolean));
+    count = children.filter((child) => read(`/proc/${child}/cmdline`).includes('job_proc_lazy_main')).length;
+    if (count >= atLeast) return count;
     await new Promise((resolve) => setTimeout(resolve, 100));
   } while (Date.now() < deadline);
-  return false;
+  return count;
 }

@@ -6,7 +6,7 @@ import { RoomServiceProxy } from './room-service.proxy.js';
 const API_KEY = 'APIclikey';
 const API_SECRET = 'cli-secret-0123456789abcdef0123456789abcdef';
 const credentials = (url: string) => cleanEnv({ LIVEKIT_URL: url, LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET });
-const REGISTERED = /openrtc: (dev )?worker registered with (\S+?)(?: as '(\S+)')?: (\d+) agent\(s\) \(([^)]*)\), (\w+) isolation, ([^.]+)\./;
+const REGISTERED = /openrtc: (dev )?worker registered with (\S+?)(?: as '(\S+)')?: (\d+) agent\(s\) \(([^)]*)\), (\w+) isolation(?: \(\d+ warm children\))?, ([^.]+)\./;
 
 // `openrtc start|dev|connect` in real processes, registering their one AgentServer with the
 // worker-protocol double (test/support/dispatch-double.ts) over loopback.

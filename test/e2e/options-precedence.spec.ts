@@ -68,15 +68,15 @@ describe('option precedence: CLI > environment > forRoot() > default', () => {
 
   it('process.env beats forRoot(), key by key inside livekit', async () => {
     Object.assign(process.env, {
-      OPENRTC_ISOLATION: 'coroutine', OPENRTC_MAX_CONCURRENT_SESSIONS: ' 12 ', OPENRTC_DRAIN_TIMEOUT: '2.5', OPENRTC_AGENT_NAME: 'night-desk',
+      OPENRTC_ISOLATION: 'coroutine', OPENRTC_MAX_CONCURRENT_SESSIONS: ' 12 ', OPENRTC_DRAIN_TIMEOUT: '2.5', OPENRTC_AGENT_NAME: 'night-desk', OPENRTC_IDLE_PROCESSES: '3',
       LIVEKIT_URL: 'wss://env.example', LIVEKIT_API_SECRET: 'env-secret', LIVEKIT_LOG_LEVEL: 'debug',
     });
     const { options } = await resolved([forRoot({
-      isolation: 'process', maxConcurrentSessions: 30, drainTimeout: 10, agentName: 'day-desk', logLevel: 'warn',
+      isolation: 'process', maxConcurrentSessions: 30, drainTimeout: 10, agentName: 'day-desk', logLevel: 'warn', idleProcesses: 1,
       livekit: { url: 'wss://code.example', apiKey: 'code-key', apiSecret: 'code-secret' },
     })]);
     expect(options).toMatchObject({
-      isolation: 'coroutine', maxConcurrentSessions: 12, drainTimeout: 2.5, agentName: 'night-desk', logLevel: 'debug',
+      isolation: 'coroutine', maxConcurrentSessions: 12, drainTimeout: 2.5, agentName: 'night-desk', logLevel: 'debug', idleProcesses: 3,
       livekit: { url: 'wss://env.example', apiKey: 'code-key', apiSecret: 'env-secret' },
     });
   });
@@ -101,6 +101,8 @@ describe('option precedence: CLI > environment > forRoot() > default', () => {
     ['OPENRTC_MAX_CONCURRENT_SESSIONS', '2.5', 'Environment variable OPENRTC_MAX_CONCURRENT_SESSIONS must be a positive integer, got 2.5.'],
     ['OPENRTC_DRAIN_TIMEOUT', '-1', 'Environment variable OPENRTC_DRAIN_TIMEOUT must be a positive number of seconds, got -1.'],
     ['OPENRTC_DRAIN_TIMEOUT', '30s', "Environment variable OPENRTC_DRAIN_TIMEOUT must be a positive number of seconds, got '30s'."],
+    ['OPENRTC_IDLE_PROCESSES', 'some', "Environment variable OPENRTC_IDLE_PROCESSES must be a positive integer, got 'some'."],
+    ['OPENRTC_IDLE_PROCESSES', '0', 'Environment variable OPENRTC_IDLE_PROCESSES must be a positive integer, got 0.'],
     ['OPENRTC_AGENT_NAME', 'front desk', `Environment variable OPENRTC_AGENT_NAME ${NAME_RULE}, got 'front desk'.`],
     ['LIVEKIT_URL', 'localhost:7880', "Environment variable LIVEKIT_URL must be a ws://, wss://, http:// or https:// URL, got 'localhost:7880'."],
     ['LIVEKIT_LOG_LEVEL', 'loud', "Environment variable LIVEKIT_LOG_LEVEL must be one of 'trace', 'debug', 'info', 'warn', 'error', 'fatal', got 'loud'."],
