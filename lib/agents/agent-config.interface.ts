@@ -21,6 +21,12 @@ export interface AgentDiscoveryConfig {
   sessionOptions?: SessionOptions;
 }
 
+/**
+ * An agent's settings without its name: what `pool.add(name, cls, settings)` takes, and what
+ * OpenRtcModule option `agents` sets per agent name. @publicApi
+ */
+export type AgentSettings = Omit<AgentDiscoveryConfig, 'name'>;
+
 /** A registered agent, with pool defaults already applied. @publicApi */
 export interface AgentConfig {
   readonly name: string;

@@ -99,14 +99,16 @@ function toAgentConfig(cls: Type<voice.Agent>, metadata: AgentDiscoveryConfig, e
   if (typeof sessionOptions !== 'object' || sessionOptions === null || Array.isArray(sessionOptions)) {
     throw new OpenRtcConfigError(`${where}: option 'sessionOptions' must be an object of AgentSession options, got ${describeValue(sessionOptions)}.`);
   }
+  // Option `agents` (validated with the module options) beats the class's own settings, which beat `defaults`.
+  const configured = options.agents?.[name] ?? {};
   const defaults = options.defaults;
   return Object.freeze({
     name,
     agentClass: cls,
-    stt: metadata.stt ?? defaults.stt,
-    llm: metadata.llm ?? defaults.llm,
-    tts: metadata.tts ?? defaults.tts,
-    greeting: metadata.greeting?.trim() ?? defaults.greeting?.trim(),
-    sessionOptions,
+    stt: configured.stt ?? metadata.stt ?? defaults.stt,
+    llm: configured.llm ?? metadata.llm ?? defaults.llm,
+    tts: configured.tts ?? metadata.tts ?? defaults.tts,
+    greeting: configured.greeting?.trim() ?? metadata.greeting?.trim() ?? defaults.greeting?.trim(),
+    sessionOptions: { ...sessionOptions, ...configured.sessionOptions },
   });
 }

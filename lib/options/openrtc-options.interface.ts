@@ -1,5 +1,5 @@
 import type { JobRequest } from '@livekit/agents';
-import type { ProviderValue } from '../agents/agent-config.interface.js';
+import type { AgentSettings, ProviderValue } from '../agents/agent-config.interface.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
 
 /** @publicApi */
@@ -58,6 +58,12 @@ export interface OpenRtcModuleOptions {
   agentName?: string;
   /** Providers and greeting for agents that leave them unset. */
   defaults?: AgentDefaults;
+  /**
+   * Settings per agent name, laid over what `@Agent()` or `pool.add()` set for that agent (its
+   * `sessionOptions` merge key by key): for greetings and providers that come from configuration,
+   * e.g. `forRootAsync({ inject: [ConfigService], useFactory })`. Each name must be a registered agent.
+   */
+  agents?: Record<string, AgentSettings>;
   /** The fallback agent; unset means the first registered. */
   defaultAgent?: string;
   router?: AgentRouter;

@@ -6,13 +6,14 @@ import { OPENRTC_DEFAULTS } from './options.defaults.js';
 const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
-  'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health',
+  'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
 const VADS = ['silero', 'native'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const DEFAULT_KEYS = ['stt', 'llm', 'tts', 'greeting'];
+const AGENT_SETTING_KEYS = [...DEFAULT_KEYS, 'sessionOptions'];
 const LIVEKIT_KEYS = ['url', 'apiKey', 'apiSecret'];
 
 /** Names where an option came from in error messages, e.g. `Environment variable OPENRTC_ISOLATION`. */
@@ -117,13 +118,15 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   if (options.defaultAgent !== undefined) validateAgentName(options.defaultAgent, label('defaultAgent'));
   if (plainObject('defaults', options.defaults)) {
     knownKeys('defaults', options.defaults, DEFAULT_KEYS);
-    const greeting = options.defaults.greeting;
-    if (greeting !== undefined && (typeof greeting !== 'string' || greeting.trim() === '')) fail('defaults.greeting', greeting, 'a non-empty string');
-    for (const key of ['stt', 'llm', 'tts'] as const) {
-      const value = options.defaults[key];
-      if (value !== undefined && !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null))) {
-        fail(`defaults.${key}`, value, "a provider string such as 'openai/gpt-4.1-mini' or a plugin instance");
-      }
+    checkAgentSettings('defaults', options.defaults);
+  }
+  if (plainObject('agents', options.agents)) {
+    for (const [name, settings] of Object.entries(options.agents)) {
+      validateAgentName(name, `${label('agents')}: the agent name`);
+      if (!plainObject(`agents.${name}`, settings)) fail(`agents.${name}`, settings, 'an object');
+      knownKeys(`agents.${name}`, settings, AGENT_SETTING_KEYS);
+      checkAgentSettings(`agents.${name}`, settings as Record<string, unknown>);
+      plainObject(`agents.${name}.sessionOptions`, settings.sessionOptions); // throws unless an object (or unset)
     }
   }
   // A misplaced credential must not be echoed, so a livekit value that is no object is described by its type only.
@@ -141,6 +144,18 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     }
     const url = options.livekit.url as string | undefined;
     if (url !== undefined && !/^(wss?|https?):\/\//.test(url)) fail('livekit.url', url, 'a ws://, wss://, http:// or https:// URL');
+  }
+}
+
+/** The greeting and providers of `defaults` or of one agent in `agents`. */
+function checkAgentSettings(option: string, settings: Record<string, unknown>): void {
+  const greeting = settings.greeting;
+  if (greeting !== undefined && (typeof greeting !== 'string' || greeting.trim() === '')) fail(`${option}.greeting`, greeting, 'a non-empty string');
+  for (const key of ['stt', 'llm', 'tts']) {
+    const value = settings[key];
+    if (value !== undefined && !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null))) {
+      fail(`${option}.${key}`, value, "a provider string such as 'openai/gpt-4.1-mini' or a plugin instance");
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import {
   Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type Type,
 } from '@nestjs/common';
 import type { voice } from '@livekit/agents';
-import type { AgentConfig, AgentDiscoveryConfig } from '../agents/agent-config.interface.js';
+import type { AgentConfig, AgentSettings } from '../agents/agent-config.interface.js';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { AgentsExplorer } from '../agents/agents.explorer.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
@@ -60,8 +60,16 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /** Prewarms and registers with LiveKit; `{ connect: false }` runs local simulated sessions only. */
-  start(options?: StartOptions): Promise<void> {
+  async start(options?: StartOptions): Promise<void> {
     if (this.registry.size === 0) throw new OpenRtcConfigError('No agents are registered in the pool. Decorate a voice.Agent subclass with @Agent() and list it in a module\'s providers.');
+    // Checked at start, not at init: pool.add() may register agents until then.
+    const unknown = Object.keys(this.options.agents ?? {}).filter((name) => !this.registry.find(name));
+    if (unknown.length > 0) {
+      throw new OpenRtcConfigError(
+        `OpenRtcModule option 'agents' sets ${unknown.map((name) => `'${name}'`).join(', ')}, but no agent has that name. ` +
+          `Registered agents: ${this.registry.names().join(', ')}. Use an agent's name from @Agent({ name }) or pool.add().`,
+      );
+    }
     return this.runtime.start(options);
   }
 
@@ -131,7 +139,7 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
    * Registers an agent class at run time, with the same validation as `@Agent()`. A class listed as
    * a provider resolves through DI per session; any other class gets its dependencies from global modules.
    */
-  add(name: string, agentClass: Type<voice.Agent>, options: Omit<AgentDiscoveryConfig, 'name'> = {}): AgentConfig {
+  add(name: string, agentClass: Type<voice.Agent>, options: AgentSettings = {}): AgentConfig {
     // Fail now, not at the first call, for a singleton provider (it would share one instance).
     if (typeof agentClass === 'function') this.explorer.providerToken(agentClass);
     return this.registry.register(agentClass, options, name);

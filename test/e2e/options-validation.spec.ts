@@ -45,6 +45,12 @@ describe('forRoot() options are validated: the error names the option, the bad v
     [{ defaults: { llm: 4 } }, `OpenRtcModule option 'defaults.llm' must be ${PROVIDER_RULE}, got 4.`],
     [{ defaults: { stt: '' } }, `OpenRtcModule option 'defaults.stt' must be ${PROVIDER_RULE}, got ''.`],
     [{ defaults: { tts: null } }, `OpenRtcModule option 'defaults.tts' must be ${PROVIDER_RULE}, got null.`],
+    [{ agents: ['restaurant'] }, "OpenRtcModule option 'agents' must be an object, got [\"restaurant\"]."],
+    [{ agents: { restaurant: 'openai/gpt-4.1-mini' } }, "OpenRtcModule option 'agents.restaurant' must be an object, got 'openai/gpt-4.1-mini'."],
+    [{ agents: { 'front desk': {} } }, `OpenRtcModule option 'agents': the agent name ${NAME_RULE}, got 'front desk'.`],
+    [{ agents: { restaurant: { greeting: '' } } }, "OpenRtcModule option 'agents.restaurant.greeting' must be a non-empty string, got ''."],
+    [{ agents: { dental: { tts: 3 } } }, `OpenRtcModule option 'agents.dental.tts' must be ${PROVIDER_RULE}, got 3.`],
+    [{ agents: { dental: { sessionOptions: 'fast' } } }, "OpenRtcModule option 'agents.dental.sessionOptions' must be an object, got 'fast'."],
     [{ livekit: { url: 'localhost:7880' } }, "OpenRtcModule option 'livekit.url' must be a ws://, wss://, http:// or https:// URL, got 'localhost:7880'."],
     [{ livekit: { url: 7880 } }, "OpenRtcModule option 'livekit.url' must be a non-empty string when set."],
   ])('%p', async (options, message) => {
@@ -54,6 +60,7 @@ describe('forRoot() options are validated: the error names the option, the bad v
   it.each<[unknown, string]>([
     [{ defaults: { instructions: 'Be brief.' } }, "Unknown OpenRtcModule option 'defaults.instructions'. Known options: stt, llm, tts, greeting."],
     [{ livekit: { token: 'eyJhbGciOi' } }, "Unknown OpenRtcModule option 'livekit.token'. Known options: url, apiKey, apiSecret."],
+    [{ agents: { dental: { name: 'teeth' } } }, "Unknown OpenRtcModule option 'agents.dental.name'. Known options: stt, llm, tts, greeting, sessionOptions."],
   ])('unknown nested key %p', async (options, message) => {
     expect((await optionsError(options)).message).toBe(message);
   });

@@ -1,5 +1,5 @@
-import { Injectable, Scope } from '@nestjs/common';
 import { llm, voice } from '@livekit/agents';
+import { Agent } from '@openrtc/nestjs';
 import { z } from 'zod';
 import { CallRecord } from '../calls/call-record.service.js';
 import { attempt } from '../calls/tool-errors.js';
@@ -8,7 +8,7 @@ import { AppointmentRepository } from './appointment.repository.js';
 const when = (date: Date) => date.toLocaleString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
 
 /** Books dental appointments through the clinic's AppointmentRepository. A fresh instance per call. */
-@Injectable({ scope: Scope.REQUEST })
+@Agent({ name: 'dental' })
 export class DentalAgent extends voice.Agent {
   constructor(appointments: AppointmentRepository, record: CallRecord) {
     super({

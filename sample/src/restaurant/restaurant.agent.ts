@@ -1,5 +1,5 @@
-import { Injectable, Scope } from '@nestjs/common';
 import { llm, voice } from '@livekit/agents';
+import { Agent } from '@openrtc/nestjs';
 import { z } from 'zod';
 import { CallRecord } from '../calls/call-record.service.js';
 import { attempt } from '../calls/tool-errors.js';
@@ -7,10 +7,10 @@ import { BookingService } from './booking.service.js';
 import { MenuService } from './menu.service.js';
 
 /**
- * Takes table bookings. A fresh instance per call (request scope), so the tools close over this
- * call's CallRecord; MenuService and BookingService are the worker's singletons.
+ * Takes table bookings. A fresh instance per call (`@Agent()` resolves it per session), so the tools
+ * close over this call's CallRecord; MenuService and BookingService are the worker's singletons.
  */
-@Injectable({ scope: Scope.REQUEST })
+@Agent({ name: 'restaurant' })
 export class RestaurantAgent extends voice.Agent {
   constructor(menu: MenuService, bookings: BookingService, record: CallRecord) {
     super({

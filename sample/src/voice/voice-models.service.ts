@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AgentDiscoveryConfig } from '@openrtc/nestjs';
+import type { AgentSettings } from '@openrtc/nestjs';
 import type { AgentVoiceSettings } from '../config/voice.config.js';
 import { CALL_SCRIPTS } from './scripted/call-scripts.js';
 import { ScriptedLLM } from './scripted/scripted-llm.js';
@@ -14,7 +14,7 @@ const SCRIPTED = 'scripted';
  */
 @Injectable()
 export class VoiceModels {
-  forAgent(agent: string, settings: AgentVoiceSettings): Omit<AgentDiscoveryConfig, 'name'> {
+  forAgent(agent: string, settings: AgentVoiceSettings): AgentSettings {
     const script = CALL_SCRIPTS[agent];
     const scripted = (value: string) => value === SCRIPTED;
     if ([settings.stt, settings.llm].some(scripted) && !script) throw new Error(`No call script for agent '${agent}': it cannot use scripted models.`);
@@ -24,11 +24,6 @@ export class VoiceModels {
       llm: scripted(settings.llm) ? sharedByAllCalls(new ScriptedLLM(script!)) : settings.llm,
       tts: scripted(settings.tts) ? sharedByAllCalls(new ScriptedTTS()) : settings.tts,
     };
-  }
-
-  /** True when every model of these settings is a stand-in (no provider key needed). */
-  isOffline(settings: AgentVoiceSettings): boolean {
-    return [settings.stt, settings.llm, settings.tts].every((value) => value === SCRIPTED);
   }
 }
 
