@@ -63,7 +63,7 @@ export interface OpenRtcModuleOptions {
    * `sessionOptions` merge key by key): for greetings and providers that come from configuration,
    * e.g. `forRootAsync({ inject: [ConfigService], useFactory })`. Each name must be a registered agent.
    */
-  agents?: Record<string, AgentSettings>;
+  agents?: Record<string, AgentSettings | undefined>;
   /** The fallback agent; unset means the first registered. */
   defaultAgent?: string;
   router?: AgentRouter;

@@ -123,7 +123,7 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   if (plainObject('agents', options.agents)) {
     for (const [name, settings] of Object.entries(options.agents)) {
       validateAgentName(name, `${label('agents')}: the agent name`);
-      if (!plainObject(`agents.${name}`, settings)) fail(`agents.${name}`, settings, 'an object');
+      if (!plainObject(`agents.${name}`, settings)) continue; // unset: nothing to lay over
       knownKeys(`agents.${name}`, settings, AGENT_SETTING_KEYS);
       checkAgentSettings(`agents.${name}`, settings as Record<string, unknown>);
       plainObject(`agents.${name}.sessionOptions`, settings.sessionOptions); // throws unless an object (or unset)

@@ -63,7 +63,9 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
   async start(options?: StartOptions): Promise<void> {
     if (this.registry.size === 0) throw new OpenRtcConfigError('No agents are registered in the pool. Decorate a voice.Agent subclass with @Agent() and list it in a module\'s providers.');
     // Checked at start, not at init: pool.add() may register agents until then.
-    const unknown = Object.keys(this.options.agents ?? {}).filter((name) => !this.registry.find(name));
+    const unknown = Object.entries(this.options.agents ?? {})
+      .filter(([name, settings]) => settings !== undefined && !this.registry.find(name))
+      .map(([name]) => name);
     if (unknown.length > 0) {
       throw new OpenRtcConfigError(
         `OpenRtcModule option 'agents' sets ${unknown.map((name) => `'${name}'`).join(', ')}, but no agent has that name. ` +

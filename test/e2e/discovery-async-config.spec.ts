@@ -79,7 +79,7 @@ describe('forRootAsync({ imports, inject, useFactory }) with ConfigModule', () =
 
   it("refuses to start when option 'agents' names no registered agent, and says which names exist", async () => {
     ({ app } = await startApp([
-      OpenRtcModule.forRoot({ autoStart: false, agents: { restuarant: { greeting: 'Hi.' }, restaurant: { greeting: 'Hello.' } } }),
+      OpenRtcModule.forRoot({ autoStart: false, agents: { restuarant: { greeting: 'Hi.' }, restaurant: { greeting: 'Hello.' }, unused: undefined } }),
       DiningModule,
     ]));
     const pool = app.get(AgentPool);
