@@ -1,12 +1,20 @@
 import type { Type } from '@nestjs/common';
 import type { voice } from '@livekit/agents';
+import type { OpenRtcSession } from './session-context.interface.js';
 
 /**
- * A model provider: a LiveKit inference string such as `'openai/gpt-4.1-mini'` (resolved by
- * LiveKit) or a plugin instance (`new openai.LLM()`), passed to `AgentSession` unchanged.
+ * Builds a provider for one session, e.g. `() => new openai.LLM()`: called as each session starts,
+ * with that session's `{ jobId, roomName, agentName, metadata }`. @publicApi
+ */
+export type ProviderFactory = (session: OpenRtcSession) => string | object;
+
+/**
+ * A model provider: a LiveKit inference string such as `'openai/gpt-4.1-mini'` (built per session
+ * by LiveKit), a plugin instance (`new openai.LLM()`, one object for every session that uses it: in
+ * coroutine isolation an error it emits reaches all of them), or a {@link ProviderFactory}.
  * @publicApi
  */
-export type ProviderValue = string | object;
+export type ProviderValue = string | object | ProviderFactory;
 
 /** Extra `AgentSession` options, merged over what OpenRTC builds for the session. @publicApi */
 export type SessionOptions = Partial<voice.AgentSessionOptions> & Record<string, unknown>;

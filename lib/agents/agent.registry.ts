@@ -5,6 +5,7 @@ import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentConfig, AgentDiscoveryConfig } from './agent-config.interface.js';
 import { defaultAgentName, validateAgentName } from './agent-name.js';
+import { providerProblem } from './provider-value.js';
 
 const OPTION_KEYS = ['name', 'stt', 'llm', 'tts', 'greeting', 'sessionOptions'];
 
@@ -87,10 +88,8 @@ function toAgentConfig(cls: Type<voice.Agent>, metadata: AgentDiscoveryConfig, e
       ? validateAgentName(metadata.name, `${where}: option 'name'`)
       : validateAgentName(defaultAgentName(cls.name), `${where}: the name derived from the class name`);
   for (const key of ['stt', 'llm', 'tts'] as const) {
-    const value = metadata[key];
-    if (value !== undefined && !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null))) {
-      throw new OpenRtcConfigError(`${where}: option '${key}' must be a provider string such as 'openai/gpt-4.1-mini' or a plugin instance, got ${describeValue(value)}.`);
-    }
+    const problem = metadata[key] === undefined ? undefined : providerProblem(metadata[key]);
+    if (problem) throw new OpenRtcConfigError(`${where}: option '${key}' ${problem}.`);
   }
   if (metadata.greeting !== undefined && (typeof metadata.greeting !== 'string' || metadata.greeting.trim() === '')) {
     throw new OpenRtcConfigError(`${where}: option 'greeting' must be a non-empty string, got ${describeValue(metadata.greeting)}.`);

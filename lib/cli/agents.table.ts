@@ -1,4 +1,5 @@
-import type { AgentConfig, ProviderValue } from '../agents/agent-config.interface.js';
+import type { AgentConfig } from '../agents/agent-config.interface.js';
+import { providerLabel } from '../agents/provider-value.js';
 
 /** One agent as `openrtc list` shows it: names and labels only, never a provider's settings (they may hold keys). */
 export interface ListedAgent {
@@ -15,14 +16,6 @@ export function listedAgent(agent: AgentConfig): ListedAgent {
     providers: { stt: providerLabel(agent.stt), llm: providerLabel(agent.llm), tts: providerLabel(agent.tts) },
     greeting: agent.greeting ?? null,
   };
-}
-
-/** A provider string as written (`'openai/gpt-4.1-mini'`); a plugin instance by its class, e.g. `openai.LLM`. */
-export function providerLabel(value: ProviderValue | undefined): string | null {
-  if (value === undefined) return null;
-  if (typeof value === 'string') return value;
-  const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  return name && name !== 'Object' ? `<${name}>` : '<instance>';
 }
 
 const GREETING_WIDTH = 60;

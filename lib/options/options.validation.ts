@@ -1,4 +1,5 @@
 import { validateAgentName } from '../agents/agent-name.js';
+import { providerProblem } from '../agents/provider-value.js';
 import { OpenRtcConfigError, describeValue } from '../errors/openrtc.errors.js';
 import type { OpenRtcModuleOptions, ResolvedOpenRtcOptions } from './openrtc-options.interface.js';
 import { OPENRTC_DEFAULTS } from './options.defaults.js';
@@ -152,10 +153,8 @@ function checkAgentSettings(option: string, settings: Record<string, unknown>): 
   const greeting = settings.greeting;
   if (greeting !== undefined && (typeof greeting !== 'string' || greeting.trim() === '')) fail(`${option}.greeting`, greeting, 'a non-empty string');
   for (const key of ['stt', 'llm', 'tts']) {
-    const value = settings[key];
-    if (value !== undefined && !((typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null))) {
-      fail(`${option}.${key}`, value, "a provider string such as 'openai/gpt-4.1-mini' or a plugin instance");
-    }
+    const problem = settings[key] === undefined ? undefined : providerProblem(settings[key]);
+    if (problem) throw new OpenRtcConfigError(`${label(`${option}.${key}`)} ${problem}.`);
   }
 }
 

@@ -5,6 +5,7 @@ import type { voice } from '@livekit/agents';
 import type { AgentConfig, AgentSettings } from '../agents/agent-config.interface.js';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { AgentsExplorer } from '../agents/agents.explorer.js';
+import { providerLabel } from '../agents/provider-value.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
@@ -35,6 +36,7 @@ export interface PoolStats {
 @Injectable()
 export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('OpenRTC');
+  private readonly warnedShared = new Set<string>();
 
   constructor(
     private readonly registry: AgentRegistry,
@@ -72,6 +74,7 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
           `Registered agents: ${this.registry.names().join(', ')}. Use an agent's name from @Agent({ name }) or pool.add().`,
       );
     }
+    for (const agent of this.registry.list()) this.warnOfSharedInstances(agent);
     return this.runtime.start(options);
   }
 
@@ -145,6 +148,24 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
     // Fail now, not at the first call, for a singleton provider (it would share one instance).
     if (typeof agentClass === 'function') this.explorer.providerToken(agentClass);
     return this.registry.register(agentClass, options, name);
+  }
+
+  /**
+   * Upstream's AgentSession subscribes to its providers' `error` events, so in coroutine isolation
+   * (sessions share the process) one plugin instance's error reaches every session using it.
+   */
+  private warnOfSharedInstances(config: AgentConfig): void {
+    if (this.options.isolation !== 'coroutine' || this.warnedShared.has(config.name)) return;
+    const shared = (['stt', 'llm', 'tts'] as const).filter((key) => typeof config[key] === 'object');
+    if (shared.length === 0) return;
+    this.warnedShared.add(config.name);
+    const example = shared[0]!;
+    const className = providerLabel(config[example])!.slice(1, -1);
+    this.logger.warn(
+      `Agent '${config.name}': its ${shared.join(', ')} ${shared.length > 1 ? 'are plugin instances' : 'is a plugin instance'} shared by every session of this worker, ` +
+        'so an unrecoverable error one of them emits ends all those sessions. ' +
+        `Give each session its own with a factory, e.g. ${example}: () => new ${className === 'instance' ? 'YourProvider' : className}(...).`,
+    );
   }
 
   /** Unregisters an agent; sessions already running keep their instance. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { voice, type JobContext } from '@livekit/agents';
 import type { AgentConfig } from '../agents/agent-config.interface.js';
 import { AgentInstanceFactory } from '../agents/agent-instance.factory.js';
+import { providerForSession } from '../agents/provider-value.js';
 import type { OpenRtcSession } from '../agents/session-context.interface.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import { parseMetadata } from '../routing/metadata.js';
@@ -42,8 +43,11 @@ export class SessionEntrypoint {
       const route = await this.resolver.resolve(job);
       agentName = route.agent.name;
       this.logger.log(`Resolved agent '${agentName}' via ${route.via} for job '${jobId}'.`);
-      const agent = await this.instances.create(route.agent, sessionInfo(job, jobId, agentName));
-      const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent));
+      const info = sessionInfo(job, jobId, agentName);
+      const agent = await this.instances.create(route.agent, info);
+      const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent, info));
+      // Upstream re-emits every provider error on the session; without a listener that emit would throw.
+      session.on(voice.AgentSessionEventTypes.Error, (event) => this.logProviderError(jobId, agentName, event));
       if (io.audioInput) session.input.audio = io.audioInput;
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
@@ -56,11 +60,20 @@ export class SessionEntrypoint {
     }
   }
 
-  private sessionOptions(ctx: JobContext, config: AgentConfig): voice.AgentSessionOptions {
+  private logProviderError(jobId: string, agentName: string, event: voice.ErrorEvent): void {
+    const { type, recoverable, error } = event.error as { type?: string; recoverable?: boolean; error?: unknown };
+    const message = `Session for job '${jobId}' (agent '${agentName}'): ${type ?? 'provider error'}${recoverable ? ' (recoverable)' : ''}: ${(error as Error)?.message ?? error}`;
+    if (recoverable) this.logger.warn(message);
+    else this.logger.error(message);
+  }
+
+  private sessionOptions(ctx: JobContext, config: AgentConfig, info: OpenRtcSession): voice.AgentSessionOptions {
     const models = sharedModels(ctx.proc);
     const { turnHandling, ...rest } = config.sessionOptions;
     const provided = Object.fromEntries(
-      Object.entries({ stt: config.stt, llm: config.llm, tts: config.tts }).filter(([, value]) => value !== undefined),
+      Object.entries({ stt: config.stt, llm: config.llm, tts: config.tts })
+        .filter(([, value]) => value !== undefined)
+        .map(([field, value]) => [field, providerForSession(value!, info, field)]),
     );
     return {
       vad: models.vad,

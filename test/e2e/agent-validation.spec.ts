@@ -9,7 +9,7 @@ import { startApp, startupError, type Imports } from '../support/nest-app.js';
 
 const openRtc = (options = {}) => OpenRtcModule.forRoot({ autoStart: false, ...options });
 const KNOWN_OPTIONS = 'Known options: name, stt, llm, tts, greeting, sessionOptions.';
-const PROVIDER_RULE = "must be a provider string such as 'openai/gpt-4.1-mini' or a plugin instance";
+const PROVIDER_RULE = "must be a provider string such as 'openai/gpt-4.1-mini', a plugin instance, or a factory such as () => new openai.LLM()";
 const NAME_RULE = 'must be 1-64 characters of ASCII letters, digits, dashes, or underscores';
 
 async function expectStartupError(imports: Imports, message: string): Promise<void> {
@@ -84,7 +84,7 @@ describe('invalid @Agent() declarations fail startup with an error that names th
     [{ stt: '' }, `@Agent() on class ProvidedAgent: option 'stt' ${PROVIDER_RULE}, got ''.`],
     [{ tts: '   ' }, `@Agent() on class ProvidedAgent: option 'tts' ${PROVIDER_RULE}, got '   '.`],
     [{ tts: null }, `@Agent() on class ProvidedAgent: option 'tts' ${PROVIDER_RULE}, got null.`],
-    [{ llm: LlmClass }, `@Agent() on class ProvidedAgent: option 'llm' ${PROVIDER_RULE}, got function ScriptedLLM.`],
+    [{ llm: LlmClass }, "@Agent() on class ProvidedAgent: option 'llm' is the class ScriptedLLM, not a provider: pass an instance (new ScriptedLLM()) or a factory (() => new ScriptedLLM())."],
     [{ llm: true }, `@Agent() on class ProvidedAgent: option 'llm' ${PROVIDER_RULE}, got true.`],
   ])('a bad provider value %p', async (options, message) => {
     await expectStartupError([openRtc(), moduleWith(agentClass('ProvidedAgent', options))], message);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { OpenRtcConfigError, OpenRtcModule, type OpenRtcModuleOptions } from '@openrtc/nestjs';
 import { startApp, startupError } from '../support/nest-app.js';
 
-const PROVIDER_RULE = "a provider string such as 'openai/gpt-4.1-mini' or a plugin instance";
+const PROVIDER_RULE = "a provider string such as 'openai/gpt-4.1-mini', a plugin instance, or a factory such as () => new openai.LLM()";
 const NAME_RULE = 'must be 1-64 characters of ASCII letters, digits, dashes, or underscores';
 const router = () => undefined;
 const requestFilter = () => undefined;
@@ -49,6 +49,7 @@ describe('forRoot() options are validated: the error names the option, the bad v
     [{ agents: { restaurant: 'openai/gpt-4.1-mini' } }, "OpenRtcModule option 'agents.restaurant' must be an object, got 'openai/gpt-4.1-mini'."],
     [{ agents: { 'front desk': {} } }, `OpenRtcModule option 'agents': the agent name ${NAME_RULE}, got 'front desk'.`],
     [{ agents: { restaurant: { greeting: '' } } }, "OpenRtcModule option 'agents.restaurant.greeting' must be a non-empty string, got ''."],
+    [{ agents: { dental: { llm: class RemoteLLM {} } } }, "OpenRtcModule option 'agents.dental.llm' is the class RemoteLLM, not a provider: pass an instance (new RemoteLLM()) or a factory (() => new RemoteLLM())."],
     [{ agents: { dental: { tts: 3 } } }, `OpenRtcModule option 'agents.dental.tts' must be ${PROVIDER_RULE}, got 3.`],
     [{ agents: { dental: { sessionOptions: 'fast' } } }, "OpenRtcModule option 'agents.dental.sessionOptions' must be an object, got 'fast'."],
     [{ livekit: { url: 'localhost:7880' } }, "OpenRtcModule option 'livekit.url' must be a ws://, wss://, http:// or https:// URL, got 'localhost:7880'."],

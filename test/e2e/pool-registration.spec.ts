@@ -56,7 +56,7 @@ describe('AgentPool: add, remove, get, has', () => {
       "pool.add() of class LateNightAgent: unknown option 'instructions'. Known options: name, stt, llm, tts, greeting, sessionOptions.");
     configError(() => pool.add('late', LateNightAgent, { greeting: '' }), "pool.add() of class LateNightAgent: option 'greeting' must be a non-empty string, got ''.");
     configError(() => pool.add('late', LateNightAgent, { llm: 5 as never }),
-      "pool.add() of class LateNightAgent: option 'llm' must be a provider string such as 'openai/gpt-4.1-mini' or a plugin instance, got 5.");
+      "pool.add() of class LateNightAgent: option 'llm' must be a provider string such as 'openai/gpt-4.1-mini', a plugin instance, or a factory such as () => new openai.LLM(), got 5.");
     expect(names()).toEqual(['restaurant', 'front-desk']);
   });
 

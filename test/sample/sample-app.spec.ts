@@ -31,7 +31,12 @@ describe('sample app: restaurant and dental agents', () => {
     const restaurant = pool.get('restaurant');
     expect(restaurant.greeting).toBe('Say good evening from Harbor Bistro.'); // RESTAURANT_GREETING
     expect(pool.get('dental').greeting).toBe('Greet the patient, say this is Harbor Dental, and ask how you can help.'); // the default
-    expect([restaurant.stt, restaurant.llm, restaurant.tts].map((provider) => provider?.constructor.name)).toEqual(['ScriptedSTT', 'ScriptedLLM', 'ScriptedTTS']);
+    // `scripted` models are factories: each call builds its own stand-ins.
+    const call = { jobId: 'job-1', roomName: 'restaurant-1', agentName: 'restaurant', metadata: {} };
+    const build = () => [restaurant.stt, restaurant.llm, restaurant.tts].map((provider) => (provider as (session: typeof call) => object)(call));
+    const [first, second] = [build(), build()];
+    expect(first.map((provider) => provider.constructor.name)).toEqual(['ScriptedSTT', 'ScriptedLLM', 'ScriptedTTS']);
+    first.forEach((provider, i) => expect(provider).not.toBe(second[i]));
   });
 
   it('routes calls by room name; each caller is heard, and the agent books through its injected services', async () => {

@@ -10,7 +10,8 @@ const SCRIPTED = 'scripted';
 
 /**
  * Turns an agent's voice settings into what OpenRTC registers: provider strings go to LiveKit
- * Inference as they are; `scripted` becomes an offline stand-in that follows the agent's call script.
+ * Inference as they are; `scripted` becomes an offline stand-in that follows the agent's call script,
+ * built per call by a factory (each call its own instance, as a plugin's should be).
  */
 @Injectable()
 export class VoiceModels {
@@ -20,18 +21,9 @@ export class VoiceModels {
     if ([settings.stt, settings.llm].some(scripted) && !script) throw new Error(`No call script for agent '${agent}': it cannot use scripted models.`);
     return {
       greeting: settings.greeting,
-      stt: scripted(settings.stt) ? sharedByAllCalls(new ScriptedSTT(script!.callerLine)) : settings.stt,
-      llm: scripted(settings.llm) ? sharedByAllCalls(new ScriptedLLM(script!)) : settings.llm,
-      tts: scripted(settings.tts) ? sharedByAllCalls(new ScriptedTTS()) : settings.tts,
+      stt: scripted(settings.stt) ? () => new ScriptedSTT(script!.callerLine) : settings.stt,
+      llm: scripted(settings.llm) ? () => new ScriptedLLM(script!) : settings.llm,
+      tts: scripted(settings.tts) ? () => new ScriptedTTS() : settings.tts,
     };
   }
-}
-
-/**
- * A provider instance (unlike a provider string) is one object for every call of the worker, and
- * each live call listens to it: lift Node's 10-listener leak warning for it.
- */
-function sharedByAllCalls<T extends { setMaxListeners(n: number): unknown }>(provider: T): T {
-  provider.setMaxListeners(0);
-  return provider;
 }
