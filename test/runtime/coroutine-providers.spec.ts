@@ -7,12 +7,19 @@ import { startApp } from '../support/nest-app.js';
 import type { RecordingLogger } from '../support/recording-logger.js';
 import { ScriptedLLM } from '../support/scripted-llm.js';
 
-/** What the sessions' providers and AgentSessions did, by room. */
+/** How each session's AgentSession closed, by room. */
 @Injectable()
 class Ledger {
-  readonly built: Array<{ roomName: string; jobId: string; agentName: string; llm: llm.LLM }> = [];
   readonly closed = new Map<string, string>();
 }
+
+/** The providers the factory built, with the session info it was given. */
+const built: Array<{ roomName: string; jobId: string; agentName: string; llm: llm.LLM }> = [];
+const factory = (session: OpenRtcSession) => {
+  const instance = new ScriptedLLM('Hello.');
+  built.push({ roomName: session.roomName, jobId: session.jobId, agentName: session.agentName, llm: instance });
+  return instance;
+};
 
 /** The LLM option under test, set per test before the app boots. */
 let llmOption: ProviderValue;
@@ -59,68 +66,56 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 describe('coroutine isolation: providers per session', () => {
   let app: TestingModule | undefined;
-  let ledgerRef: Ledger | undefined;
   beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
   afterEach(async () => {
     await app?.close();
     app = undefined;
-    ledgerRef = undefined;
+    built.length = 0;
   });
 
-  const factory = () => (session: OpenRtcSession) => {
-    const instance = new ScriptedLLM('Hello.');
-    ledgerRef!.built.push({ roomName: session.roomName, jobId: session.jobId, agentName: session.agentName, llm: instance });
-    return instance;
-  };
-
-  it('a factory builds each session its own provider, from that session\'s info, and is not warned about', async () => {
-    llmOption = factory();
+  /** Boots the app with `llm` as the desk agent's provider and starts calls in rooms desk-1 and desk-2. */
+  async function twoCalls(llm: ProviderValue) {
+    llmOption = llm;
     const booted = await boot();
     ({ app } = booted);
-    ledgerRef = booted.ledger;
     const calls = await Promise.all(['desk-1', 'desk-2'].map((roomName) => booted.pool.simulateSession({ roomName })));
     await Promise.all(calls.map((call) => call.started));
-    const built = booted.ledger.built;
+    return { ...booted, calls };
+  }
+
+  it("a factory builds each session its own provider, from that session's info, and is not warned about", async () => {
+    const { calls, warnings } = await twoCalls(factory);
     expect(built.map(({ roomName, jobId, agentName }) => ({ roomName, jobId, agentName }))).toEqual([
       { roomName: 'desk-1', jobId: calls[0]!.jobId, agentName: 'desk' },
       { roomName: 'desk-2', jobId: calls[1]!.jobId, agentName: 'desk' },
     ]);
     expect(built[0]!.llm).not.toBe(built[1]!.llm);
-    expect(booted.warnings.filter((warning) => warning.includes('shared by every session'))).toEqual([]);
+    expect(warnings.filter((warning) => warning.includes('shared by every session'))).toEqual([]);
     await Promise.all(calls.map((call) => call.end()));
   });
 
   it("one session's provider failing for good ends that session only; its sibling keeps running", async () => {
-    llmOption = factory();
-    const booted = await boot();
-    ({ app } = booted);
-    ledgerRef = booted.ledger;
-    const calls = await Promise.all(['desk-1', 'desk-2'].map((roomName) => booted.pool.simulateSession({ roomName })));
-    await Promise.all(calls.map((call) => call.started));
-    failForGood(booted.ledger.built.find((entry) => entry.roomName === 'desk-1')!.llm);
-    await until(() => booted.ledger.closed.has('desk-1'), "desk-1's session to close");
+    const { calls, ledger, logger } = await twoCalls(factory);
+    failForGood(built.find((entry) => entry.roomName === 'desk-1')!.llm);
+    await until(() => ledger.closed.has('desk-1'), "desk-1's session to close");
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect([...booted.ledger.closed]).toEqual([['desk-1', 'error']]);
+    expect([...ledger.closed]).toEqual([['desk-1', 'error']]);
     // Each error the session saw is logged with its job and agent (upstream re-emits it on the session).
-    expect(booted.logger.messages('error')).toContain(`Session for job '${calls[0]!.jobId}' (agent 'desk'): llm_error: provider down`);
+    expect(logger.messages('error')).toContain(`Session for job '${calls[0]!.jobId}' (agent 'desk'): llm_error: provider down`);
     expect((await calls[1]!.end()).status).toBe('success');
     await calls[0]!.end();
   });
 
-  it('one shared instance: its failure ends every session using it, which is why registration warns about it', async () => {
+  it('one shared instance: its failure ends every session using it, which is why start warns about it', async () => {
     const shared = new ScriptedLLM('Hello.');
-    llmOption = shared;
-    const booted = await boot();
-    ({ app } = booted);
-    expect(booted.warnings).toContain(
+    const { calls, ledger, warnings } = await twoCalls(shared);
+    expect(warnings).toContain(
       "Agent 'desk': its llm is a plugin instance shared by every session of this worker, so an unrecoverable error one of them emits ends all those sessions. " +
         'Give each session its own with a factory, e.g. llm: () => new ScriptedLLM(...).',
     );
-    const calls = await Promise.all(['desk-1', 'desk-2'].map((roomName) => booted.pool.simulateSession({ roomName })));
-    await Promise.all(calls.map((call) => call.started));
     failForGood(shared);
-    await until(() => booted.ledger.closed.size === 2, 'both sessions to close');
-    expect([...booted.ledger.closed.values()]).toEqual(['error', 'error']);
+    await until(() => ledger.closed.size === 2, 'both sessions to close');
+    expect([...ledger.closed.values()]).toEqual(['error', 'error']);
     await Promise.all(calls.map((call) => call.end()));
   });
 
