@@ -78,7 +78,7 @@ describe('worker registration through the dispatch double', () => {
     const first = h.double.registrations[0]!;
     const dropped = Date.now();
     h.double.dropConnection();
-    const second = await h.double.waitForRegistration(2, 8000);
+    const second = await h.double.waitForRegistration(2);
     expect(second.workerId).not.toBe(first.workerId);
     expect(second.agentName).toBe('front-of-house');
     expect(second.at - dropped).toBeGreaterThan(1500); // upstream waits 2 s before reconnecting

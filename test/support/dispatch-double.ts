@@ -55,7 +55,8 @@ export class DispatchDouble {
     return this.#authFailures;
   }
 
-  waitForRegistration(n = 1, timeoutMs = 5000): Promise<Registration> {
+  // Generous bounds: a worker boots slower while other test files load the same 2 CPUs (they resolve as soon as the condition holds).
+  waitForRegistration(n = 1, timeoutMs = 20_000): Promise<Registration> {
     return this.waitFor(() => this.registrations[n - 1], timeoutMs, `registration #${n}`);
   }
 
@@ -64,7 +65,7 @@ export class DispatchDouble {
   }
 
   /** Resolves with the probe's first value other than undefined/false, re-probing after every event. */
-  waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  waitFor<T>(probe: () => T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
         check: () => {
@@ -83,7 +84,7 @@ export class DispatchDouble {
   }
 
   /** Offers the job to the newest worker registered under its agent name, as the server would. */
-  offer(spec: JobSpec, timeoutMs = 5000): Promise<AvailabilityAnswer> {
+  offer(spec: JobSpec, timeoutMs = 15_000): Promise<AvailabilityAnswer> {
     const job = toJob(spec);
     const ws = [...this.#workers].reverse().find(([, r]) => r.agentName === job.agentName)?.[0];
     if (!ws) return Promise.reject(new Error(`no worker registered for agent name "${job.agentName}"`));
