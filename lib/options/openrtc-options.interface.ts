@@ -85,6 +85,11 @@ export interface OpenRtcModuleOptions {
    * warm ones waits for a child to boot (about 2 s). Each waiting child holds about 100 MB.
    */
   idleProcesses?: number;
+  /**
+   * Process isolation only: seconds a child may take to boot (node, @livekit/agents, the app, the
+   * models) before it is killed. Default 10, upstream's. A busy host boots children slower.
+   */
+  processBootTimeout?: number;
   /** What the failure supervisor does after `consecutiveFailureLimit` failed sessions in a row. Default: drain and exit non-zero. */
   onFailureLimit?: (event: { consecutiveFailures: number; lastError: unknown }) => unknown;
   /** Turn detection every session gets. Default `'audio'` (the offline end-of-turn model bundled with @livekit/agents). */

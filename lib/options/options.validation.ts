@@ -7,7 +7,7 @@ import { OPENRTC_DEFAULTS } from './options.defaults.js';
 const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
-  'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents',
+  'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents', 'processBootTimeout',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -87,8 +87,9 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
   positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
   positiveInteger('idleProcesses', options.idleProcesses);
-  if (options.drainTimeout !== undefined && !(typeof options.drainTimeout === 'number' && Number.isFinite(options.drainTimeout) && options.drainTimeout > 0)) {
-    fail('drainTimeout', options.drainTimeout, 'a positive number of seconds');
+  for (const option of ['drainTimeout', 'processBootTimeout'] as const) {
+    const value = options[option];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) fail(option, value, 'a positive number of seconds');
   }
   for (const flag of ['acceptOnlyRegisteredRooms', 'autoStart'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') fail(flag, options[flag], 'true or false');

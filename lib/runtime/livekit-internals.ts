@@ -64,6 +64,8 @@ export interface PoolHost {
   launched?(pool: ProcPoolLike, info: RunningJobInfo): void;
   /** Process mode: how many children may boot at once (upstream boots one at a time). */
   bootConcurrency?: number;
+  /** Process mode: told when a child failed to boot (upstream kills it and boots another, silently). */
+  bootFailed?(error: Error): void;
 }
 
 const hosts = new Map<string, PoolHost>();
@@ -104,6 +106,29 @@ async function loadProcPool(): Promise<{ prototype: ProcPoolLike }> {
   return ProcPool;
 }
 
+/**
+ * Upstream's pool swallows a child's failed initialize() (a timeout, or an exit while booting) and
+ * boots another: each child the pool adds to its executors reports that failure to `report` first.
+ */
+function reportBootFailures(pool: ProcPoolLike, report: (error: Error) => void): void {
+  const executors = pool.executors;
+  const push = executors.push;
+  executors.push = (...added: JobExecutor[]) => {
+    for (const executor of added) {
+      const initialize = executor.initialize;
+      executor.initialize = async function (this: JobExecutor, options) {
+        try {
+          return await initialize.call(this, options);
+        } catch (error) {
+          if (!pool.closed) report(error as Error);
+          throw error;
+        }
+      };
+    }
+    return push.apply(executors, added);
+  };
+}
+
 async function installSeam(): Promise<void> {
   const proto = (await loadProcPool()).prototype as ProcPoolLike & { [PATCHED]?: boolean };
   if (proto[PATCHED]) return;
@@ -129,6 +154,7 @@ async function installSeam(): Promise<void> {
       const { MultiMutex } = fromAgents<{ MultiMutex: new (limit: number) => ProcPoolLike['initMutex'] }>('@livekit/mutex');
       this.initMutex = new MultiMutex(concurrency);
     }
+    if (!this.started && host?.bootFailed) reportBootFailures(this, host.bootFailed);
     return start.call(this);
   };
   proto.launchJob = function (this: ProcPoolLike, info: RunningJobInfo) {

@@ -147,6 +147,7 @@ export class WorkerRuntime {
       drainTimeout: options.drainTimeout * 1000,
       // Process mode's warm children; coroutine mode has none.
       numIdleProcesses: options.isolation === 'process' ? options.idleProcesses ?? defaultIdleProcesses() : undefined,
+      initializeProcessTimeout: this.options.processBootTimeout === undefined ? undefined : this.options.processBootTimeout * 1000,
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
       host: options.health?.host ?? '127.0.0.1',
@@ -227,6 +228,11 @@ export class WorkerRuntime {
     const host: PoolHost = {
       attach,
       bootConcurrency: availableParallelism(),
+      bootFailed: (error) =>
+        this.logger.error(
+          `A session process failed to boot and was replaced: ${error.message}. Calls wait until a child boots. ` +
+            `If this repeats, raise OpenRtcModule option 'processBootTimeout' (now ${this.options.processBootTimeout ?? 10} s) or lower 'idleProcesses', or look for an error the child printed above.`,
+        ),
       launched: (pool, info) => {
         this.release(info.job.id);
         const executor = pool.getByJobId(info.job.id);

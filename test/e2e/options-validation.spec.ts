@@ -28,6 +28,8 @@ describe('forRoot() options are validated: the error names the option, the bad v
     [{ consecutiveFailureLimit: 0 }, "OpenRtcModule option 'consecutiveFailureLimit' must be a positive integer, got 0."],
     [{ idleProcesses: 0 }, "OpenRtcModule option 'idleProcesses' must be a positive integer, got 0."],
     [{ idleProcesses: '4' }, "OpenRtcModule option 'idleProcesses' must be a positive integer, got '4'."],
+    [{ processBootTimeout: 0 }, "OpenRtcModule option 'processBootTimeout' must be a positive number of seconds, got 0."],
+    [{ processBootTimeout: '20' }, "OpenRtcModule option 'processBootTimeout' must be a positive number of seconds, got '20'."],
     [{ drainTimeout: 0 }, "OpenRtcModule option 'drainTimeout' must be a positive number of seconds, got 0."],
     [{ drainTimeout: Number.POSITIVE_INFINITY }, "OpenRtcModule option 'drainTimeout' must be a positive number of seconds, got Infinity."],
     [{ drainTimeout: '30s' }, "OpenRtcModule option 'drainTimeout' must be a positive number of seconds, got '30s'."],

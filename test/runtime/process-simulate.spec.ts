@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { initializeLogger } from '@livekit/agents';
 import { AgentPool } from '@openrtc/nestjs';
+import { RecordingLogger } from '../support/recording-logger.js';
 
 const SPEECH = fileURLToPath(new URL('../../assets/speech-16k.wav', import.meta.url));
 const APP = fileURLToPath(new URL('../fixtures/process-app/reporting-app.module.mjs', import.meta.url));
@@ -86,5 +87,20 @@ describe('process isolation: simulated sessions', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(jobChildren()).toHaveLength(3);
     expect(pool.stats()).toMatchObject({ activeSessions: 0 });
+  });
+
+  it('kills a child that misses processBootTimeout, says so, and boots another (upstream alone says nothing)', async () => {
+    const { HastyAppModule } = await import(PLAIN_APP);
+    const logger = new RecordingLogger();
+    app = await NestFactory.createApplicationContext(HastyAppModule, { logger });
+    await app.get(AgentPool).start({ connect: false });
+    const failures = () => logger.messages('error').filter((message) => message.startsWith('A session process failed to boot'));
+    await until(() => failures().length >= 2, 30_000);
+    expect(failures()[0]).toBe(
+      'A session process failed to boot and was replaced: runner initialization timed out. Calls wait until a child boots. ' +
+        "If this repeats, raise OpenRtcModule option 'processBootTimeout' (now 0.2 s) or lower 'idleProcesses', or look for an error the child printed above.",
+    );
+    // Each one was killed at its deadline: never more than the one warm slot is booting.
+    expect(jobChildren().length).toBeLessThanOrEqual(1);
   });
 });
