@@ -147,7 +147,7 @@ export class WorkerRuntime {
       drainTimeout: options.drainTimeout * 1000,
       // Process mode's warm children; coroutine mode has none.
       numIdleProcesses: options.isolation === 'process' ? options.idleProcesses ?? defaultIdleProcesses() : undefined,
-      initializeProcessTimeout: this.options.processBootTimeout === undefined ? undefined : this.options.processBootTimeout * 1000,
+      initializeProcessTimeout: options.processBootTimeout === undefined ? undefined : options.processBootTimeout * 1000,
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
       host: options.health?.host ?? '127.0.0.1',
