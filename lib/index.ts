@@ -3,7 +3,7 @@ export { OPENRTC_MODULE_OPTIONS } from './openrtc.module-definition.js';
 export { OPENRTC_SESSION } from './openrtc.constants.js';
 export { Agent } from './agents/agent.decorator.js';
 export { InjectSession } from './agents/inject-session.decorator.js';
-export type { AgentConfig, AgentDiscoveryConfig, AgentSettings, ProviderValue, SessionOptions } from './agents/agent-config.interface.js';
+export type { AgentConfig, AgentDiscoveryConfig, AgentSettings, ProviderFactory, ProviderValue, SessionOptions } from './agents/agent-config.interface.js';
 export type { OpenRtcSession } from './agents/session-context.interface.js';
 export type {
   AgentDefaults, AgentRouter, Isolation, LiveKitConnectionOptions, LogLevel, OpenRtcModuleOptions, RequestFilter, TurnDetection, VadImplementation,
