@@ -26,9 +26,8 @@ export function providerProblem(value: unknown): string | undefined {
 export function providerForSession(value: ProviderValue, session: OpenRtcSession, field: string): string | object {
   if (typeof value !== 'function') return value;
   const provided: unknown = (value as (session: OpenRtcSession) => unknown)(session);
-  if ((typeof provided === 'string' && provided.trim() !== '') || (typeof provided === 'object' && provided !== null && !isPromise(provided))) {
-    return provided as string | object;
-  }
+  // What it returns must be a provider itself: not another factory, not a Promise of one.
+  if (typeof provided !== 'function' && !isPromise(provided) && providerProblem(provided) === undefined) return provided as string | object;
   throw new OpenRtcConfigError(
     `Agent '${session.agentName}': the ${field} factory returned ${isPromise(provided) ? 'a Promise' : describeValue(provided)}, ` +
       'but it must return a provider string or a plugin instance, synchronously (e.g. () => new openai.LLM()).',

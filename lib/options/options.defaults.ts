@@ -17,6 +17,9 @@ export const OPENRTC_DEFAULTS: Readonly<Pick<ResolvedOpenRtcOptions,
   vad: 'native',
 };
 
+/** Seconds a process-isolation child may take to boot when `processBootTimeout` is unset: upstream's default. */
+export const DEFAULT_PROCESS_BOOT_TIMEOUT = 10;
+
 /** Process isolation's warm children when `idleProcesses` is unset: upstream's production default. */
 export function defaultIdleProcesses(): number {
   return Math.min(availableParallelism(), 4);
