@@ -52,15 +52,25 @@ export class CliProcess {
   }
 
   /** Resolves with the first match of `pattern` in stderr (where the CLI's own lines go). */
-  async waitForStderr(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  waitForStderr(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    return this.waitForOutput('stderr', pattern, timeoutMs);
+  }
+
+  /** Resolves with the first match of `pattern` in stdout, read without its colour escapes (pino-pretty colours LiveKit's logs). */
+  waitForStdout(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    return this.waitForOutput('stdout', pattern, timeoutMs);
+  }
+
+  private async waitForOutput(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
     for (;;) {
-      const match = this.stderr.match(pattern);
+      const text = this[stream].replace(/\x1b\[[0-9;]*m/g, '');
+      const match = text.match(pattern);
       if (match) return match;
       if (exited || Date.now() > deadline) {
-        throw new Error(`${exited ? 'the CLI exited' : `timed out after ${timeoutMs} ms`} waiting for ${pattern} in stderr:\n${this.stderr.slice(-3000)}`);
+        throw new Error(`${exited ? 'the CLI exited' : `timed out after ${timeoutMs} ms`} waiting for ${pattern} in ${stream}:\n${text.slice(-3000)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -54,8 +54,8 @@ describe('openrtc start / dev / connect against a LiveKit worker-protocol double
     cli = new CliProcess(['dev', '--app', APP], { env: credentials(double.url) });
     const [, dev, , , , , isolation, limit] = await cli.waitForStderr(REGISTERED);
     expect({ dev, isolation, limit }).toEqual({ dev: 'dev ', isolation: 'coroutine', limit: 'no session limit' });
-    // LiveKit's logger, pretty-printed, at debug level (pino-pretty colours it: strip the escapes).
-    expect(cli.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^\[[\d:.]+\] DEBUG \(\d+\): connected to LiveKit server$/m);
+    // LiveKit's logger, pretty-printed, at debug level; it may reach stdout after the CLI's own line.
+    await cli.waitForStdout(/^\[[\d:.]+\] DEBUG \(\d+\): connected to LiveKit server$/m);
     cli.child.kill('SIGINT');
     expect((await cli.exited).code).toBe(130);
   });
