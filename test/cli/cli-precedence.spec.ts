@@ -50,14 +50,21 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
       const registeredAt = Object.entries(doubles).filter(([layer, double]) => double.registrations.length > before[layer]!).map(([layer]) => layer);
       const warmChildren = Number(warm ?? 0);
       // Coroutine isolation: none may appear. Process isolation: wait for as many as the worker says.
-      const sessionProcesses = await sessionProcessCount(cli.child.pid!, Math.max(warmChildren, 1), isolation === 'process' ? 20_000 : 1_500);
+      // Upstream boots warm children one at a time, each ~2 CPU-s of imports: on 2 busy cores three
+      // can take well over 20 s, so the wait is long (it ends as soon as they are all up).
+      const sessionProcesses = await sessionProcessCount(cli.child.pid!, Math.max(warmChildren, 1), isolation === 'process' ? 60_000 : 1_500);
+      if (sessionProcesses < warmChildren) {
+        // Say why in the failure: the worker's log holds any boot failure (processBootTimeout) or crash.
+        throw new Error(`${sessionProcesses} of ${warmChildren} warm children running after 60 s; worker output:\n${(cli.stderr + cli.stdout).slice(-4000)}`);
+      }
       return { url: url!, isolation: isolation!, maxSessions: Number(maxSessions), registeredAt, warmChildren, sessionProcesses };
     } finally {
       await cli.killTree();
     }
   }
 
-  const forRoot = () => JSON.stringify({ isolation: 'process', maxConcurrentSessions: 7, idleProcesses: 1, livekit: { url: doubles.code.url } });
+  // A generous boot timeout: on a loaded CI machine upstream would otherwise kill slow children and start over.
+  const forRoot = () => JSON.stringify({ isolation: 'process', maxConcurrentSessions: 7, idleProcesses: 1, processBootTimeout: 60, livekit: { url: doubles.code.url } });
   const environment = () => ({ OPENRTC_ISOLATION: 'coroutine', OPENRTC_MAX_CONCURRENT_SESSIONS: '9', LIVEKIT_URL: doubles.env.url });
 
   it('default: coroutine isolation, 50 sessions (and no url: the CLI asks for one)', async () => {
@@ -74,7 +81,7 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
     const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot() });
     // idleProcesses 1 in forRoot(), against the default of min(CPUs, 4).
     expect(resolved).toEqual({ url: doubles.code.url, isolation: 'process', maxSessions: 7, registeredAt: ['code'], warmChildren: 1, sessionProcesses: 1 });
-  });
+  }, 120_000);
 
   it('environment variables beat forRoot()', async () => {
     const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), ...environment() });
@@ -84,7 +91,7 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
   it('OPENRTC_IDLE_PROCESSES beats forRoot(): the worker really keeps that many children warm', async () => {
     const resolved = await start([], { CLI_TEST_FOR_ROOT: forRoot(), OPENRTC_IDLE_PROCESSES: '3' });
     expect(resolved).toEqual({ url: doubles.code.url, isolation: 'process', maxSessions: 7, registeredAt: ['code'], warmChildren: 3, sessionProcesses: 3 });
-  });
+  }, 120_000);
 
   it('a .env file read through ConfigModule beats forRoot() too', async () => {
     const envFile = join(dir, 'worker.env');
@@ -97,7 +104,7 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
     const flags = ['--isolation', 'process', '--max-concurrent-sessions', '12', '--idle-processes', '3', '--url', doubles.flag.url];
     const resolved = await start(flags, { CLI_TEST_FOR_ROOT: forRoot(), ...environment(), OPENRTC_IDLE_PROCESSES: '2' });
     expect(resolved).toEqual({ url: doubles.flag.url, isolation: 'process', maxSessions: 12, registeredAt: ['flag'], warmChildren: 3, sessionProcesses: 3 });
-  });
+  }, 120_000);
 });
 
 /** How many children of `pid` run upstream's job process entry, polled until there are `atLeast` or `waitMs` passed. */
