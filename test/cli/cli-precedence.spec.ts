@@ -50,8 +50,8 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
       const registeredAt = Object.entries(doubles).filter(([layer, double]) => double.registrations.length > before[layer]!).map(([layer]) => layer);
       const warmChildren = Number(warm ?? 0);
       // Coroutine isolation: none may appear. Process isolation: wait for as many as the worker says.
-      // Upstream boots warm children one at a time, each ~2 CPU-s of imports: on 2 busy cores three
-      // can take well over 20 s, so the wait is long (it ends as soon as they are all up).
+      // Warm children boot one per CPU at a time, each ~2 CPU-s of imports: on 2 cores shared with
+      // other suites three can take well over 20 s, so the wait is long (it ends once all are up).
       const sessionProcesses = await sessionProcessCount(cli.child.pid!, Math.max(warmChildren, 1), isolation === 'process' ? 60_000 : 1_500);
       if (sessionProcesses < warmChildren) {
         // Say why in the failure: the worker's log holds any boot failure (processBootTimeout) or crash.
