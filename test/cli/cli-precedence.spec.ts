@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initializeLogger } from '@livekit/agents';
 import { DispatchDouble } from '../support/dispatch-double.js';
+import { sessionProcesses } from '../support/session-processes.js';
 import { APP, CliProcess, assertBuilt, cleanEnv, lines, runCli } from './cli-process.js';
 
 const API_KEY = 'APIprecedence';
@@ -109,19 +110,10 @@ describe('openrtc start: settings precedence, flag > environment > forRoot() > d
 
 /** How many children of `pid` run upstream's job process entry, polled until there are `atLeast` or `waitMs` passed. */
 async function sessionProcessCount(pid: number, atLeast: number, waitMs: number): Promise<number> {
-  const { readFileSync, readdirSync } = await import('node:fs');
-  const read = (path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return ''; // the process or thread is gone
-    }
-  };
   const deadline = Date.now() + waitMs;
   let count: number;
   do {
-    const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => read(`/proc/${pid}/task/${tid}/children`).trim().split(/\s+/).filter(Boolean));
-    count = children.filter((child) => read(`/proc/${child}/cmdline`).includes('job_proc_lazy_main')).length;
+    count = sessionProcesses(pid).length;
     if (count >= atLeast) return count;
     await new Promise((resolve) => setTimeout(resolve, 100));
   } while (Date.now() < deadline);

@@ -6,6 +6,7 @@ import { Agent, AgentPool, OpenRtcConfigError, OpenRtcModule, type OpenRtcSessio
 import { startApp } from '../support/nest-app.js';
 import type { RecordingLogger } from '../support/recording-logger.js';
 import { ScriptedLLM } from '../support/scripted-llm.js';
+import { until } from '../support/until.js';
 
 /** How each session's AgentSession closed, by room. */
 @Injectable()
@@ -56,14 +57,6 @@ function failForGood(instance: llm.LLM): void {
   }
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('coroutine isolation: providers per session', () => {
   let app: TestingModule | undefined;
   beforeAll(() => initializeLogger({ pretty: false, level: 'fatal' }));
@@ -97,7 +90,7 @@ describe('coroutine isolation: providers per session', () => {
   it("one session's provider failing for good ends that session only; its sibling keeps running", async () => {
     const { calls, ledger, logger } = await twoCalls(factory);
     failForGood(built.find((entry) => entry.roomName === 'desk-1')!.llm);
-    await until(() => ledger.closed.has('desk-1'), "desk-1's session to close");
+    await until(() => ledger.closed.has('desk-1'), 5_000, "desk-1's session to close");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect([...ledger.closed]).toEqual([['desk-1', 'error']]);
     // Each error the session saw is logged with its job and agent (upstream re-emits it on the session).
@@ -114,7 +107,7 @@ describe('coroutine isolation: providers per session', () => {
         'Give each session its own with a factory, e.g. llm: () => new ScriptedLLM(...).',
     );
     failForGood(shared);
-    await until(() => ledger.closed.size === 2, 'both sessions to close');
+    await until(() => ledger.closed.size === 2, 5_000, 'both sessions to close');
     expect([...ledger.closed.values()]).toEqual(['error', 'error']);
     await Promise.all(calls.map((call) => call.end()));
   });

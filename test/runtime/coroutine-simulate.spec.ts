@@ -4,6 +4,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { getJobContext, initializeLogger, voice } from '@livekit/agents';
 import { Agent, AgentPool, OpenRtcModule } from '@openrtc/nestjs';
 import { ScriptedLLM } from '../support/scripted-llm.js';
+import { until } from '../support/until.js';
 
 const SPEECH = new URL('../../assets/speech-16k.wav', import.meta.url).pathname;
 
@@ -46,7 +47,7 @@ describe('coroutine isolation: simulated sessions', () => {
     const latencies = await Promise.all(sessions.map((session) => session.started));
     expect(latencies.every((ms) => ms > 0)).toBe(true);
     const calls = app.get(Calls);
-    await waitFor(() => calls.heard.length === 3, 20_000);
+    await until(() => calls.heard.length === 3, 20_000, 'three calls to be heard');
     expect(pool.stats().activeSessions).toBe(3);
     expect(pool.currentLoad()).toBeCloseTo(3 / 50);
     const outcomes = await Promise.all(sessions.map((session) => session.end()));
@@ -58,11 +59,3 @@ describe('coroutine isolation: simulated sessions', () => {
     expect(llm.requests.length).toBeGreaterThanOrEqual(3);
   });
 });
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,30 +8,19 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { initializeLogger } from '@livekit/agents';
 import { AgentPool } from '@openrtc/nestjs';
 import { RecordingLogger } from '../support/recording-logger.js';
+import { sessionProcesses } from '../support/session-processes.js';
+import { until } from '../support/until.js';
 
 const SPEECH = fileURLToPath(new URL('../../assets/speech-16k.wav', import.meta.url));
 const APP = fileURLToPath(new URL('../fixtures/process-app/reporting-app.module.mjs', import.meta.url));
 const PLAIN_APP = fileURLToPath(new URL('../fixtures/process-app/app.module.mjs', import.meta.url));
 
-/** This process's job children (upstream's job_proc_lazy_main), with when each was forked (clock ticks since boot). */
-function jobChildren(): Array<{ pid: number; forkedAtTicks: number }> {
-  const pids = readdirSync(`/proc/${process.pid}/task`).flatMap((tid) => readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-  return pids
-    .filter((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('job_proc_lazy_main'))
-    .map((pid) => ({ pid, forkedAtTicks: Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]) }));
-}
+/** This process's session children. */
+const jobChildren = () => sessionProcesses(process.pid);
 
 type Report = { pid: number; jobId: string; event: string; role?: string; text?: string };
 const readReports = (file: string): Report[] =>
   existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
-
-async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 // The parent loads the built package too (the fixture imports it by name), so parent and children
 // share one copy of @nestjs/core and @livekit/agents. `npm test` builds before jest runs.

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
 import type { DispatchDouble } from '../support/dispatch-double.js';
-import { API_KEY, API_SECRET, clearOptionEnvironment, startDouble, startWorker, until, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { API_KEY, API_SECRET, clearOptionEnvironment, startDouble, startWorker, upstreamTimers, type Worker } from '../fixtures/worker-protocol.fixture.js';
+import { until } from '../support/until.js';
 
 const ECHO_AGENT = fileURLToPath(new URL('../support/echo-job.agent.mjs', import.meta.url));
 

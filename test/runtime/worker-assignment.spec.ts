@@ -7,7 +7,8 @@ import { getJobContext } from '@livekit/agents';
 import type { FailureLimitEvent, RoutingJob } from '@openrtc/nestjs';
 import type { DispatchDouble } from '../support/dispatch-double.js';
 import { isAlive } from '../support/process-alive.js';
-import { startWorker, until, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
+import { until } from '../support/until.js';
+import { startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
 const PROBE_APP = fileURLToPath(new URL('../fixtures/process-app/routing-probe-app.module.mjs', import.meta.url));
 /** Nothing listens on port 1: the room connection is refused at once (the double has no SFU). */
