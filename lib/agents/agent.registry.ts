@@ -5,7 +5,7 @@ import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentConfig, AgentDiscoveryConfig } from './agent-config.interface.js';
 import { defaultAgentName, validateAgentName } from './agent-name.js';
-import { providerProblem } from './provider-value.js';
+import { checkAgentSettings } from './agent-settings.js';
 
 const OPTION_KEYS = ['name', 'stt', 'llm', 'tts', 'greeting', 'sessionOptions'];
 
@@ -87,13 +87,7 @@ function toAgentConfig(cls: Type<voice.Agent>, metadata: AgentDiscoveryConfig, e
     : metadata.name !== undefined
       ? validateAgentName(metadata.name, `${where}: option 'name'`)
       : validateAgentName(defaultAgentName(cls.name), `${where}: the name derived from the class name`);
-  for (const key of ['stt', 'llm', 'tts'] as const) {
-    const problem = metadata[key] === undefined ? undefined : providerProblem(metadata[key]);
-    if (problem) throw new OpenRtcConfigError(`${where}: option '${key}' ${problem}.`);
-  }
-  if (metadata.greeting !== undefined && (typeof metadata.greeting !== 'string' || metadata.greeting.trim() === '')) {
-    throw new OpenRtcConfigError(`${where}: option 'greeting' must be a non-empty string, got ${describeValue(metadata.greeting)}.`);
-  }
+  checkAgentSettings(metadata as Record<string, unknown>, (key) => `${where}: option '${key}'`);
   const sessionOptions = metadata.sessionOptions === undefined ? {} : metadata.sessionOptions;
   if (typeof sessionOptions !== 'object' || sessionOptions === null || Array.isArray(sessionOptions)) {
     throw new OpenRtcConfigError(`${where}: option 'sessionOptions' must be an object of AgentSession options, got ${describeValue(sessionOptions)}.`);

@@ -1,5 +1,5 @@
 import { validateAgentName } from '../agents/agent-name.js';
-import { providerProblem } from '../agents/provider-value.js';
+import { checkAgentSettings } from '../agents/agent-settings.js';
 import { OpenRtcConfigError, describeValue } from '../errors/openrtc.errors.js';
 import type { OpenRtcModuleOptions, ResolvedOpenRtcOptions } from './openrtc-options.interface.js';
 import { OPENRTC_DEFAULTS } from './options.defaults.js';
@@ -120,14 +120,14 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   if (options.defaultAgent !== undefined) validateAgentName(options.defaultAgent, label('defaultAgent'));
   if (plainObject('defaults', options.defaults)) {
     knownKeys('defaults', options.defaults, DEFAULT_KEYS);
-    checkAgentSettings('defaults', options.defaults);
+    checkAgentSettings(options.defaults, (key) => label(`defaults.${key}`));
   }
   if (plainObject('agents', options.agents)) {
     for (const [name, settings] of Object.entries(options.agents)) {
       validateAgentName(name, `${label('agents')}: the agent name`);
       if (!plainObject(`agents.${name}`, settings)) continue; // unset: nothing to lay over
       knownKeys(`agents.${name}`, settings, AGENT_SETTING_KEYS);
-      checkAgentSettings(`agents.${name}`, settings as Record<string, unknown>);
+      checkAgentSettings(settings as Record<string, unknown>, (key) => label(`agents.${name}.${key}`));
       plainObject(`agents.${name}.sessionOptions`, settings.sessionOptions); // throws unless an object (or unset)
     }
   }
@@ -146,16 +146,6 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     }
     const url = options.livekit.url as string | undefined;
     if (url !== undefined && !/^(wss?|https?):\/\//.test(url)) fail('livekit.url', url, 'a ws://, wss://, http:// or https:// URL');
-  }
-}
-
-/** The greeting and providers of `defaults` or of one agent in `agents`. */
-function checkAgentSettings(option: string, settings: Record<string, unknown>): void {
-  const greeting = settings.greeting;
-  if (greeting !== undefined && (typeof greeting !== 'string' || greeting.trim() === '')) fail(`${option}.greeting`, greeting, 'a non-empty string');
-  for (const key of ['stt', 'llm', 'tts']) {
-    const problem = settings[key] === undefined ? undefined : providerProblem(settings[key]);
-    if (problem) throw new OpenRtcConfigError(`${label(`${option}.${key}`)} ${problem}.`);
   }
 }
 
