@@ -39,8 +39,13 @@ export function providerLabel(value: ProviderValue | undefined): string | null {
   if (value === undefined) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'function') return '<factory>';
+  return `<${instanceClassName(value) ?? 'instance'}>`;
+}
+
+/** The class a provider instance was built from, e.g. `LLM`; undefined for a plain object. */
+export function instanceClassName(value: object): string | undefined {
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  return name && name !== 'Object' ? `<${name}>` : '<instance>';
+  return name && name !== 'Object' ? name : undefined;
 }
 
 function isClass(fn: Function): boolean {

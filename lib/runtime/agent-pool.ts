@@ -5,7 +5,7 @@ import type { voice } from '@livekit/agents';
 import type { AgentConfig, AgentSettings } from '../agents/agent-config.interface.js';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { AgentsExplorer } from '../agents/agents.explorer.js';
-import { providerLabel } from '../agents/provider-value.js';
+import { instanceClassName } from '../agents/provider-value.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
@@ -160,11 +160,11 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
     if (shared.length === 0) return;
     this.warnedShared.add(config.name);
     const example = shared[0]!;
-    const className = providerLabel(config[example])!.slice(1, -1);
+    const className = instanceClassName(config[example] as object) ?? 'YourProvider';
     this.logger.warn(
       `Agent '${config.name}': its ${shared.join(', ')} ${shared.length > 1 ? 'are plugin instances' : 'is a plugin instance'} shared by every session of this worker, ` +
         'so an unrecoverable error one of them emits ends all those sessions. ' +
-        `Give each session its own with a factory, e.g. ${example}: () => new ${className === 'instance' ? 'YourProvider' : className}(...).`,
+        `Give each session its own with a factory, e.g. ${example}: () => new ${className}(...).`,
     );
   }
 
