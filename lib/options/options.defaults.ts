@@ -17,10 +17,15 @@ export const OPENRTC_DEFAULTS: Readonly<Pick<ResolvedOpenRtcOptions,
   vad: 'native',
 };
 
-/** Seconds a process-isolation child may take to boot when `processBootTimeout` is unset: upstream's default. */
-export const DEFAULT_PROCESS_BOOT_TIMEOUT = 10;
+/**
+ * Process isolation's warm children: option `idleProcesses`, or upstream's production default
+ * min(CPUs, 4). Resolved where it is used, so the resolved options stay free of machine-dependent numbers.
+ */
+export function idleProcessesOf(options: Pick<ResolvedOpenRtcOptions, 'idleProcesses'>): number {
+  return options.idleProcesses ?? Math.min(availableParallelism(), 4);
+}
 
-/** Process isolation's warm children when `idleProcesses` is unset: upstream's production default. */
-export function defaultIdleProcesses(): number {
-  return Math.min(availableParallelism(), 4);
+/** Seconds a process-isolation child may take to boot: option `processBootTimeout`, or upstream's 10. */
+export function processBootTimeoutOf(options: Pick<ResolvedOpenRtcOptions, 'processBootTimeout'>): number {
+  return options.processBootTimeout ?? 10;
 }

@@ -5,7 +5,7 @@ import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
-import { DEFAULT_PROCESS_BOOT_TIMEOUT, defaultIdleProcesses } from '../options/options.defaults.js';
+import { idleProcessesOf, processBootTimeoutOf } from '../options/options.defaults.js';
 import { AgentResolver } from '../routing/agent.resolver.js';
 import { createRequestFilter } from '../routing/job-request.filter.js';
 import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
@@ -146,8 +146,8 @@ export class WorkerRuntime {
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
       // Process mode's warm children; coroutine mode has none.
-      numIdleProcesses: options.isolation === 'process' ? options.idleProcesses ?? defaultIdleProcesses() : undefined,
-      initializeProcessTimeout: (options.processBootTimeout ?? DEFAULT_PROCESS_BOOT_TIMEOUT) * 1000,
+      numIdleProcesses: options.isolation === 'process' ? idleProcessesOf(options) : undefined,
+      initializeProcessTimeout: processBootTimeoutOf(options) * 1000,
       // Process mode: a child still booting ignores shutdown requests; do not wait upstream's 60 s for it at close.
       shutdownProcessTimeout: 10_000,
       host: options.health?.host ?? '127.0.0.1',
@@ -231,7 +231,7 @@ export class WorkerRuntime {
       bootFailed: (error) =>
         this.logger.error(
           `A session process failed to boot and was replaced: ${error.message}. Calls wait until a child boots. ` +
-            `If this repeats, raise OpenRtcModule option 'processBootTimeout' (now ${this.options.processBootTimeout ?? DEFAULT_PROCESS_BOOT_TIMEOUT} s) or lower 'idleProcesses', or look for an error the child printed above.`,
+            `If this repeats, raise OpenRtcModule option 'processBootTimeout' (now ${processBootTimeoutOf(this.options)} s) or lower 'idleProcesses', or look for an error the child printed above.`,
         ),
       launched: (pool, info) => {
         this.release(info.job.id);

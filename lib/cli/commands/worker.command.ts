@@ -1,5 +1,5 @@
 import { setCliDefaults, setCliOverrides } from '../../options/cli-overrides.js';
-import { defaultIdleProcesses } from '../../options/options.defaults.js';
+import { idleProcessesOf } from '../../options/options.defaults.js';
 import { createAppContext, nestLogLevels } from '../app-context.factory.js';
 import { AppModuleLoader } from '../app-module.loader.js';
 import { resolveAppTarget } from '../app-target.js';
@@ -55,7 +55,7 @@ export async function runWorker(name: Extract<CommandName, 'start' | 'dev' | 'co
   }
   const names = pool.list().map((agent) => agent.name);
   const limit = options.maxConcurrentSessions === DEV_SESSION_LIMIT ? 'no session limit' : `up to ${options.maxConcurrentSessions} sessions`;
-  const warm = options.isolation === 'process' ? ` (${options.idleProcesses ?? defaultIdleProcesses()} warm children)` : '';
+  const warm = options.isolation === 'process' ? ` (${idleProcessesOf(options)} warm children)` : '';
   io.say(
     `${production ? 'worker' : 'dev worker'} registered with ${options.livekit.url}${options.agentName ? ` as '${options.agentName}'` : ''}: ` +
       `${names.length} agent(s) (${names.join(', ')}), ${options.isolation} isolation${warm}, ${limit}.`,
