@@ -13,11 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const esm = join(root, 'dist/esm');
 const cjs = join(root, 'dist/cjs');
 const stamp = join(root, 'dist-sample/.built');
-const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 const tsc = (project) => execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], { stdio: 'inherit' });
 
-// A folder and everything in it. Folders count too: deleting or renaming a file changes its
-// folder's time, not any file's.
+// A folder and everything in it, folders included: deleting or renaming a file changes its
+// folder's time, not any file's, so the stale check reads folders too.
 const entries = (dir) => [dir, ...readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? entries(join(dir, e.name)) : [join(dir, e.name)]))];
 const sources = [
   ...['lib', 'sample', 'scripts'].flatMap((dir) => entries(join(root, dir))),
@@ -33,7 +32,7 @@ if (process.argv.includes('--if-stale') && existsSync(stamp) && Number(readFileS
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 rmSync(join(root, 'dist-sample'), { recursive: true, force: true });
 tsc('tsconfig.build.json');
-for (const file of files(esm)) {
+for (const file of entries(esm).filter((path) => path.endsWith('.js') || path.endsWith('.d.ts'))) {
   const target = join(cjs, relative(esm, file));
   mkdirSync(dirname(target), { recursive: true });
   if (file.endsWith('.d.ts')) {
