@@ -20,9 +20,9 @@ function quoted(file: string): Map<string, string> {
 }
 
 describe("the README's Testing section", () => {
-  it('quotes, verbatim, the code test/testing/readme-testing.spec.ts runs', () => {
-    const regions = quoted('test/testing/readme-testing.spec.ts');
-    expect([...regions.keys()]).toEqual(['testing-agent', 'testing-test']);
+  it('quotes, verbatim, the code test/testing/readme-testing.spec.ts and simulated-turns.spec.ts run', () => {
+    const regions = new Map([...quoted('test/testing/readme-testing.spec.ts'), ...quoted('test/testing/simulated-turns.spec.ts')]);
+    expect([...regions.keys()]).toEqual(['testing-agent', 'testing-test', 'testing-simulate']);
     const section = readme.slice(readme.indexOf('## Testing your agents'), readme.indexOf('\n## ', readme.indexOf('## Testing your agents') + 3));
     const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!.trim());
     for (const code of regions.values()) expect(blocks).toContain(code);
