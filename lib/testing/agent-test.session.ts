@@ -13,8 +13,9 @@ import { writeLiveKitRecord } from '../runtime/livekit-log.sink.js';
 export interface AgentTestOptions {
   /** The session the agent is built for (what `@InjectSession()` yields). */
   session?: { jobId?: string; roomName?: string; metadata?: Record<string, unknown> };
-  /** Providers for this session, over the agent's own (`@Agent()`, `agents`, `defaults`); e.g. a ScriptedLLM. */
+  /** The session's LLM, over the agent's own (`@Agent()`, `agents`, `defaults`); e.g. a ScriptedLLM. */
   llm?: ProviderValue;
+  /** A text session uses no STT or TTS: the agent's own are left out (they may need keys); these are used when given. */
   stt?: ProviderValue;
   tts?: ProviderValue;
   /** Extra `AgentSession` options. */
@@ -63,7 +64,7 @@ export async function createAgentTestSession(app: INestApplicationContext, agent
   const agent = await app.get(AgentInstanceFactory, { strict: false }).create(config, info);
   const providers = Object.fromEntries(
     (['stt', 'llm', 'tts'] as const)
-      .map((field) => [field, options[field] ?? config[field]] as const)
+      .map((field) => [field, field === 'llm' ? (options.llm ?? config.llm) : options[field]] as const)
       .filter(([, value]) => value !== undefined)
       .map(([field, value]) => [field, providerForSession(value!, info, field)]),
   );
