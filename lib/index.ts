@@ -1,12 +1,12 @@
 export { OpenRtcModule } from './openrtc.module.js';
-export { OPENRTC_MODULE_OPTIONS } from './openrtc.module-definition.js';
+export { OPENRTC_MODULE_OPTIONS, type OpenRtcModuleAsyncOptions } from './openrtc.module-definition.js';
 export { OPENRTC_SESSION } from './openrtc.constants.js';
-export { Agent } from './agents/agent.decorator.js';
+export { Agent, type VoiceAgentClass } from './agents/agent.decorator.js';
 export { InjectSession } from './agents/inject-session.decorator.js';
 export type { AgentConfig, AgentDiscoveryConfig, AgentSettings, ProviderFactory, ProviderValue, SessionOptions } from './agents/agent-config.interface.js';
 export type { OpenRtcSession } from './agents/session-context.interface.js';
 export type {
-  AgentDefaults, AgentRouter, Isolation, LiveKitConnectionOptions, LogLevel, OpenRtcModuleOptions, RequestFilter, TurnDetection, VadImplementation,
+  AgentDefaults, AgentRouter, Isolation, LiveKitConnectionOptions, LogLevel, OpenRtcModuleOptions, OpenRtcOptionsFactory, RequestFilter, TurnDetection, VadImplementation,
 } from './options/openrtc-options.interface.js';
 export type { RouteResult } from './routing/agent.resolver.js';
 export type { RouteSource, RoutingJob } from './routing/routing-job.interface.js';

@@ -104,6 +104,15 @@ export interface OpenRtcModuleOptions {
   vad?: VadImplementation;
 }
 
+/**
+ * A class that builds the module's options, for `OpenRtcModule.forRootAsync({ useClass })` or
+ * `forRootAsync({ useExisting })`, as `@nestjs/*` modules take their options factories.
+ * @publicApi
+ */
+export interface OpenRtcOptionsFactory {
+  createOpenRtcOptions(): OpenRtcModuleOptions | Promise<OpenRtcModuleOptions>;
+}
+
 /** Options after defaults are applied and validation passed. */
 export interface ResolvedOpenRtcOptions extends Omit<OpenRtcModuleOptions, 'livekit' | 'defaults'> {
   isolation: Isolation;

@@ -5,6 +5,7 @@ import type { voice } from '@livekit/agents';
 import type { AgentConfig, AgentSettings } from '../agents/agent-config.interface.js';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { AgentsExplorer } from '../agents/agents.explorer.js';
+import { missingLlmWarning } from '../agents/agent-llm.check.js';
 import { instanceClassName } from '../agents/provider-value.js';
 import { OpenRtcConfigError } from '../errors/openrtc.errors.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
@@ -74,7 +75,11 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
           `Registered agents: ${this.registry.names().join(', ')}. Use an agent's name from @Agent({ name }) or pool.add().`,
       );
     }
-    for (const agent of this.registry.list()) this.warnOfSharedInstances(agent);
+    for (const agent of this.registry.list()) {
+      this.warnOfSharedInstances(agent);
+      const noLlm = missingLlmWarning(agent);
+      if (noLlm) this.logger.warn(noLlm);
+    }
     return this.runtime.start(options);
   }
 

@@ -231,22 +231,54 @@ export function liveKitLoggerInitialized(): boolean {
   return (globalThis as Record<symbol, unknown>)[LOGGER_KEY] !== undefined;
 }
 
-/** Gives @livekit/agents a pino logger whose records go to `write` instead of stdout. */
-export function routeLiveKitLogs(level: string, write: (record: Record<string, unknown>) => void): void {
+/** Where routed LiveKit records go, with the level the app configured for them. */
+export type LiveKitRecordWriter = (record: Record<string, unknown>, routing: { level: string }) => void;
+
+/**
+ * Gives @livekit/agents a pino logger whose records go to `write` instead of stdout, and points
+ * @livekit/rtc-node's own pino logger (which prints debug lines to stdout unless NODE_ENV=production)
+ * the same way, at the same level: one log stream for the app.
+ */
+export function routeLiveKitLogs(level: string, write: LiveKitRecordWriter): void {
   const { pino } = fromAgents<typeof import('pino')>('pino');
-  const destination = {
-    write(line: string) {
-      try {
-        write(JSON.parse(line));
-      } catch {
-        // not a JSON record: nothing to forward
-      }
-    },
-  };
+  const destination = pinoDestination(level, write);
   const logger = pino({ level, serializers: { error: pino.stdSerializers.err } }, destination);
   const globals = globalThis as Record<symbol, unknown>;
   globals[LOGGER_OPTIONS_KEY] = { pretty: false, level };
   globals[LOGGER_KEY] = logger;
+  routeRtcNodeLogs(level, destination);
+}
+
+function pinoDestination(level: string, write: LiveKitRecordWriter): { write(line: string): void } {
+  return {
+    write(line: string) {
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return; // not a JSON record: nothing to forward
+      }
+      write(record as Record<string, unknown>, { level });
+    },
+  };
+}
+
+/**
+ * rtc-node 0.13 builds one pino logger at import (dist/log.cjs, shared by its ESM entry, which
+ * re-exports the CJS build) and exports no way to configure it; its stream and level are swapped here.
+ */
+function routeRtcNodeLogs(level: string, destination: { write(line: string): void }): void {
+  try {
+    const rtcEntry = createRequire(agentsEntry()).resolve('@livekit/rtc-node');
+    const rtcRequire = createRequire(rtcEntry);
+    const { log } = rtcRequire('./log.cjs') as { log?: Record<symbol, unknown> & { level: string } };
+    const { symbols } = rtcRequire('pino') as { symbols?: { streamSym?: symbol } };
+    if (!log || !symbols?.streamSym || !(symbols.streamSym in log)) return;
+    log[symbols.streamSym] = destination;
+    log.level = level;
+  } catch {
+    // another rtc-node layout: its logger keeps printing as before
+  }
 }
 
 let rtcUsers = 0;

@@ -22,7 +22,7 @@ import {
 import { writeLiveKitRecord } from './livekit-log.sink.js';
 import { SESSION_ANSWERED_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
-import { SIMULATED_AUDIO_ATTRIBUTE, simulatedIo } from './simulated-io.js';
+import { simulatedAttributes, simulatedIo } from './simulated-io.js';
 import { SessionOutcomeTracker, type SessionOutcome } from './session-outcome.tracker.js';
 
 /** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
@@ -42,6 +42,8 @@ export interface SimulateSessionOptions {
   metadata?: Record<string, unknown>;
   /** A 16 kHz mono PCM16 WAV the simulated caller plays into the session. */
   audio?: string;
+  /** What the simulated caller says as text, one turn after the agent's previous reply (after its greeting first). */
+  turns?: string[];
 }
 
 /** @publicApi */
@@ -292,7 +294,7 @@ export class WorkerRuntime {
       room: new RoomInfo({ name: spec.roomName ?? `simulated-${this.simulations}`, sid: `RM_${jobId}` }),
     });
     const info: RunningJobInfo = {
-      acceptArguments: { name: '', identity: `agent-${jobId}`, metadata: '', attributes: spec.audio ? { [SIMULATED_AUDIO_ATTRIBUTE]: spec.audio } : {} } as RunningJobInfo['acceptArguments'],
+      acceptArguments: { name: '', identity: `agent-${jobId}`, metadata: '', attributes: simulatedAttributes(spec) } as RunningJobInfo['acceptArguments'],
       job,
       url: '',
       token: '',

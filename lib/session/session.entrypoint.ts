@@ -12,6 +12,8 @@ import { sharedModels } from './prewarm.js';
 /** Session inputs a caller can supply instead of the room's (simulated sessions feed recorded audio). */
 export interface SessionIo {
   audioInput?: voice.AudioInput;
+  /** Called once the session runs (after the greeting was asked for), e.g. to play a simulated caller's text turns. */
+  started?: (session: voice.AgentSession, greeting?: voice.SpeechHandle) => void;
 }
 
 /** What the entrypoint started for one job. */
@@ -53,6 +55,7 @@ export class SessionEntrypoint {
       await ctx.connect();
       await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });
       const greeting = route.agent.greeting ? session.generateReply({ instructions: route.agent.greeting }) : undefined;
+      io.started?.(session, greeting);
       return { route, agent, session, greeting };
     } catch (error) {
       this.logger.error(`Session for job '${jobId}' (agent '${agentName}') failed: ${(error as Error)?.message ?? error}`, (error as Error)?.stack);

@@ -40,6 +40,9 @@ describe('openrtc start / dev / connect against a LiveKit worker-protocol double
     expect({ code, signal }).toEqual({ code: 143, signal: null });
     expect(stderr).not.toMatch(/Force exit/);
     expect(cli.stdout).toMatch(/SIGTERM received: draining running sessions, then closing\./);
+    // One stream: the worker's stdout holds Nest's lines only, no pino JSON record of LiveKit's.
+    expect(cli.stdout.split('\n').filter((line) => /^\{"level":\d+/.test(line))).toEqual([]);
+    expect(cli.stdout).toMatch(/\[LiveKit\]/);
   });
 
   it('start: SIGINT exits 130, like LiveKit\'s own CLI', async () => {
@@ -54,8 +57,9 @@ describe('openrtc start / dev / connect against a LiveKit worker-protocol double
     cli = new CliProcess(['dev', '--app', APP], { env: credentials(double.url) });
     const [, dev, , , , , isolation, limit] = await cli.waitForStderr(REGISTERED);
     expect({ dev, isolation, limit }).toEqual({ dev: 'dev ', isolation: 'coroutine', limit: 'no session limit' });
-    // LiveKit's logger, pretty-printed, at debug level; it may reach stdout after the CLI's own line.
-    await cli.waitForStdout(/^\[[\d:.]+\] DEBUG \(\d+\): connected to LiveKit server$/m);
+    // LiveKit's logger goes through the app's Nest logger (one stream), at debug level; it may reach
+    // stdout after the CLI's own line.
+    await cli.waitForStdout(/^\[Nest\] \d+ .*DEBUG.* \[LiveKit\] .*connected to LiveKit server/m);
     cli.child.kill('SIGINT');
     expect((await cli.exited).code).toBe(130);
   });

@@ -1,4 +1,5 @@
 import { setCliDefaults, setCliOverrides } from '../../options/cli-overrides.js';
+import { missingLlmWarning } from '../../agents/agent-llm.check.js';
 import { agentsTable, listedAgent } from '../agents.table.js';
 import { createAppContext } from '../app-context.factory.js';
 import { AppModuleLoader } from '../app-module.loader.js';
@@ -17,11 +18,14 @@ export async function runList(flags: Record<string, string | boolean | undefined
   const loader = new AppModuleLoader(target);
   const rootModule = await loader.loadRootModule();
   const { app, pool } = await createAppContext(loader, rootModule, ['fatal', 'error', 'warn'], { stderrOnly: true });
-  const agents = pool.list().map(listedAgent);
+  const configs = pool.list();
+  const agents = configs.map(listedAgent);
   await app.close();
   if (agents.length === 0) {
     throw new CliError(`${target.display} registers no agents: decorate a voice.Agent subclass with @Agent() and list it in a module's providers.`);
   }
+  // On stderr, so `list --json` stays parseable.
+  for (const warning of configs.map(missingLlmWarning)) if (warning) io.say(`warning: ${warning}`);
   if (flags.json) io.out(JSON.stringify({ schema_version: LIST_SCHEMA_VERSION, command: 'list', app: target.display, agents }, null, 2));
   else io.out(agentsTable(agents));
 }

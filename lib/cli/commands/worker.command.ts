@@ -45,8 +45,8 @@ export async function runWorker(name: Extract<CommandName, 'start' | 'dev' | 'co
     );
   }
 
-  const agents = await loader.load<typeof import('@livekit/agents')>('@livekit/agents');
-  agents.initializeLogger({ pretty: !production, level: options.logLevel });
+  // pool.start() routes @livekit/agents' and @livekit/rtc-node's logs through the app's Nest logger
+  // (one stream, structured fields kept), at options.logLevel: no initializeLogger() (pino on stdout) here.
   try {
     await pool.start();
   } catch (error) {
