@@ -116,7 +116,7 @@ console.log(
     '            the bundled audio turn detector, the agents\' function tools and their injected services,',
     '            per-call DI scope',
     '  scripted: STT (a fixed line per agent), LLM (follows a call script, calling the real tools),',
-    '            TTS (silence; a simulated call has no room, so no audio is played)',
+    '            TTS (a tone per word; a simulated call has no room, so nothing plays it)',
     '',
   ].join('\n'),
 );
