@@ -29,6 +29,8 @@ export interface CallerOptions {
   audio?: string;
   /** Token dispatch: the room configuration asks LiveKit to dispatch this agent. */
   dispatch?: { agentName?: string; metadata?: string };
+  /** The room's metadata, set through the token's room configuration when this join creates the room. */
+  roomMetadata?: string;
   onEvent?: (event: CallerEvent) => void;
   joinTimeoutMs?: number;
 }

@@ -28,16 +28,21 @@ const now = () => performance.timeOrigin + performance.now();
 /**
  * Starts a caller process and resolves once it joined `room` (or rejects with why it could not).
  * `server`: { url, apiKey, apiSecret }. Options: `identity`, `audio` (a 16-bit PCM WAV),
- * `dispatch` ({ agentName, metadata }: token dispatch through the room configuration),
+ * `dispatch` ({ agentName, metadata }: token dispatch through the room configuration), `roomMetadata`
+ * (the room's metadata, when this join creates the room),
  * `onEvent(event)`, `joinTimeoutMs` (30 s).
  */
-export async function startCaller({ server, room, identity = `caller-${Math.random().toString(36).slice(2, 8)}`, audio = DEFAULT_SPEECH, dispatch, onEvent, joinTimeoutMs = 30_000 }) {
+export async function startCaller({ server, room, identity = `caller-${Math.random().toString(36).slice(2, 8)}`, audio = DEFAULT_SPEECH, dispatch, roomMetadata, onEvent, joinTimeoutMs = 30_000 }) {
   const { AccessToken } = await import('livekit-server-sdk');
   const token = new AccessToken(server.apiKey, server.apiSecret, { identity, name: identity, ttl: '30m' });
   token.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true });
-  if (dispatch) {
+  if (dispatch || roomMetadata) {
+    // Applied by LiveKit when this join creates the room (not to a room that exists already).
     const { RoomConfiguration, RoomAgentDispatch } = await import('@livekit/protocol');
-    token.roomConfig = new RoomConfiguration({ agents: [new RoomAgentDispatch({ agentName: dispatch.agentName ?? '', metadata: dispatch.metadata ?? '' })] });
+    token.roomConfig = new RoomConfiguration({
+      metadata: roomMetadata ?? '',
+      agents: dispatch ? [new RoomAgentDispatch({ agentName: dispatch.agentName ?? '', metadata: dispatch.metadata ?? '' })] : [],
+    });
   }
   const child = fork(SELF, [CHILD_FLAG], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
