@@ -107,6 +107,11 @@ function table(coroutine: ModeReport, processes: ModeReport, sessions: number): 
   ].join('\n');
 }
 
+if (process.argv.includes('--live')) {
+  const { runLiveDemo } = await import('./live-demo.js');
+  await runLiveDemo(process.argv.slice(2));
+  process.exit();
+}
 const sessions = sessionsArgument(process.argv.slice(2));
 console.log(
   [
