@@ -11,6 +11,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  // Finds or builds livekit-server for test/live (or prints one SKIPPED line saying how to get one).
+  globalSetup: '<rootDir>/test/support/live/global-setup.mjs',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -54,6 +54,11 @@ export class SessionEntrypoint {
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
       await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });
+      // Upstream closes the session when the caller leaves, but keeps the job (and its room) until
+      // LiveKit closes the room, 20 s later by default: one session is one call, so end the job with it.
+      session.on(voice.AgentSessionEventTypes.Close, (event) => {
+        if (event.reason !== voice.CloseReason.JOB_SHUTDOWN) ctx.shutdown(String(event.reason));
+      });
       const greeting = route.agent.greeting ? session.generateReply({ instructions: route.agent.greeting }) : undefined;
       io.started?.(session, greeting);
       return { route, agent, session, greeting };

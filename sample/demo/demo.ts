@@ -107,6 +107,11 @@ function table(coroutine: ModeReport, processes: ModeReport, sessions: number): 
   ].join('\n');
 }
 
+if (process.argv.includes('--live')) {
+  const { runLiveDemo } = await import('./live-demo.js');
+  await runLiveDemo(process.argv.slice(2));
+  process.exit();
+}
 const sessions = sessionsArgument(process.argv.slice(2));
 console.log(
   [
@@ -116,7 +121,7 @@ console.log(
     '            the bundled audio turn detector, the agents\' function tools and their injected services,',
     '            per-call DI scope',
     '  scripted: STT (a fixed line per agent), LLM (follows a call script, calling the real tools),',
-    '            TTS (silence; a simulated call has no room, so no audio is played)',
+    '            TTS (a tone per word; a simulated call has no room, so nothing plays it)',
     '',
   ].join('\n'),
 );
