@@ -249,6 +249,40 @@ export function routeLiveKitLogs(level: string, write: (record: Record<string, u
   globals[LOGGER_KEY] = logger;
 }
 
+/**
+ * Opens the worker websocket once, as upstream's AgentServer.run() does (same URL rewrite, same
+ * agent-grant token, the same ws and livekit-server-sdk copies), and closes it at once: 'refused'
+ * when LiveKit answers 401/403, 'accepted' when it opens, 'unknown' otherwise (unreachable,
+ * other errors: upstream's own retries report those).
+ */
+export async function probeWorkerAuth(credentials: { url: string; apiKey: string; apiSecret: string }, timeoutMs = 10_000): Promise<'refused' | 'accepted' | 'unknown'> {
+  try {
+    const { AccessToken } = fromAgents<typeof import('livekit-server-sdk')>('livekit-server-sdk');
+    const WebSocket = fromAgents<typeof import('ws').WebSocket>('ws');
+    const url = new URL(credentials.url);
+    url.protocol = url.protocol.replace('http', 'ws');
+    const token = new AccessToken(credentials.apiKey, credentials.apiSecret);
+    token.addGrant({ agent: true });
+    const jwt = await token.toJwt();
+    return await new Promise((resolve) => {
+      const socket = new WebSocket(new URL(url + 'agent'), { headers: { authorization: `Bearer ${jwt}` } });
+      const done = (verdict: 'refused' | 'accepted' | 'unknown') => {
+        clearTimeout(timer);
+        socket.removeAllListeners();
+        socket.on('error', () => undefined);
+        socket.terminate();
+        resolve(verdict);
+      };
+      const timer = setTimeout(() => done('unknown'), timeoutMs);
+      socket.on('open', () => done('accepted'));
+      socket.on('unexpected-response', (_request: unknown, response: { statusCode?: number }) => done(response.statusCode === 401 || response.statusCode === 403 ? 'refused' : 'unknown'));
+      socket.on('error', () => done('unknown'));
+    });
+  } catch {
+    return 'unknown';
+  }
+}
+
 let rtcUsers = 0;
 
 /**
