@@ -255,7 +255,7 @@ export function routeLiveKitLogs(level: string, write: (record: Record<string, u
  * when LiveKit answers 401/403, 'accepted' when it opens, 'unknown' otherwise (unreachable,
  * other errors: upstream's own retries report those).
  */
-export async function probeWorkerAuth(credentials: { url: string; apiKey: string; apiSecret: string }, timeoutMs = 10_000): Promise<'refused' | 'accepted' | 'unknown'> {
+export async function probeWorkerAuth(credentials: { url: string; apiKey: string; apiSecret: string }, timeoutMs = 5_000): Promise<'refused' | 'accepted' | 'unknown'> {
   try {
     const { AccessToken } = fromAgents<typeof import('livekit-server-sdk')>('livekit-server-sdk');
     const WebSocket = fromAgents<typeof import('ws').WebSocket>('ws');

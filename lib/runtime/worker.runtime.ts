@@ -158,6 +158,16 @@ export class WorkerRuntime {
   }
 
   private async register(server: AgentServer, credentials: { url: string; apiKey: string; apiSecret: string }): Promise<void> {
+    // Upstream retries refused credentials for ~80 s, saying only "failed to connect": ask once first.
+    // (Before run(): upstream's close() waits for a run() it has not seen start.)
+    if ((await probeWorkerAuth(credentials)) === 'refused') {
+      this.server = undefined;
+      await this.release();
+      throw new OpenRtcSetupError(
+        `LiveKit at ${credentials.url} refused the worker's credentials (401 Unauthorized): check LIVEKIT_API_KEY and LIVEKIT_API_SECRET ` +
+          '(or OpenRtcModule option livekit: { apiKey, apiSecret }); they must be an API key and its secret of that LiveKit server or project.',
+      );
+    }
     this.connected = true;
     const registered = new Promise<void>((resolve) => server.event.once('worker_registered', () => resolve()));
     const run = server.run();
@@ -172,16 +182,7 @@ export class WorkerRuntime {
       (error) => Promise.reject(new OpenRtcSetupError(`Could not register with LiveKit at ${credentials.url}: ${(error as Error)?.message ?? error}`, { cause: error })),
     );
     stopped.catch(() => undefined); // after registration, a stop is this.running's to report
-    // Upstream retries refused credentials for ~80 s, saying only "failed to connect": ask once ourselves.
-    const refused = probeWorkerAuth(credentials).then((verdict) =>
-      verdict === 'refused'
-        ? Promise.reject(new OpenRtcSetupError(
-          `LiveKit at ${credentials.url} refused the worker's credentials (401 Unauthorized): check LIVEKIT_API_KEY and LIVEKIT_API_SECRET ` +
-            '(or OpenRtcModule option livekit: { apiKey, apiSecret }); they must be an API key and its secret of that LiveKit server or project.',
-        ))
-        : new Promise<never>(() => undefined),
-    );
-    await Promise.race([registered, stopped, refused]).catch(async (error) => {
+    await Promise.race([registered, stopped]).catch(async (error) => {
       await server.close().catch(() => undefined); // its health server and inference process
       throw error;
     });
@@ -323,6 +324,11 @@ export class WorkerRuntime {
       killIdleChildren(pool);
     }
     await closing;
+    await this.release();
+  }
+
+  /** Lets go of what the host holds in this process: the pool seam's entry, the fault guard, the RTC runtime. */
+  private async release(): Promise<void> {
     if (this.poolKey) unregisterPoolHost(this.poolKey);
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     this.cleanups = [];
