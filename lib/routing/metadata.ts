@@ -30,7 +30,7 @@ function read(text: string, where: string): Readonly<Record<string, unknown>> {
   // UTF-8 takes at least one byte per UTF-16 unit: only long texts need counting.
   const bytes = text.length > METADATA_LIMIT_BYTES / 3 ? Buffer.byteLength(text) : 0;
   if (bytes > METADATA_LIMIT_BYTES) {
-    logger.warn(`${where} is ${(bytes / 1024).toFixed(0)} KiB, over LiveKit's ${METADATA_LIMIT_BYTES / 1024} KiB limit: treating it as absent (no routing signal, no session metadata).`);
+    logger.warn(`${where} is ${bytes} bytes, over LiveKit's limit of ${METADATA_LIMIT_BYTES} (512 KiB): treating it as absent (no routing signal, no session metadata).`);
     return EMPTY;
   }
   try {
