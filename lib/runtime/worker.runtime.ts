@@ -15,7 +15,7 @@ import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js
 import type { FailureSupervisor, FailureLimitEvent } from './failure.supervisor.js';
 import { FaultPolicy } from './fault.policy.js';
 import {
-  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, killIdleChildren, liveKitLoggerInitialized, probeWorkerAuth, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, inferenceProcessExited, killIdleChildren, liveKitLoggerInitialized, probeWorkerAuth, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
@@ -325,6 +325,7 @@ export class WorkerRuntime {
     }
     await closing;
     await this.release();
+    await inferenceProcessExited(pool);
   }
 
   /** Lets go of what the host holds in this process: the pool seam's entry, the fault guard, the RTC runtime. */

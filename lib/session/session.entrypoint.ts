@@ -61,7 +61,12 @@ export class SessionEntrypoint {
       const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent, info));
       // Upstream re-emits every provider error on the session; without a listener that emit would throw.
       session.on(voice.AgentSessionEventTypes.Error, (event) => this.logProviderError(jobId, agentName, event));
-      if (io.audioInput) session.input.audio = io.audioInput;
+      if (io.audioInput) {
+        session.input.audio = io.audioInput;
+        // Upstream's session close detaches an audio input without closing it: a recording would go on playing to nobody.
+        const input = io.audioInput;
+        ctx.addShutdownCallback(() => input.close());
+      }
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
       await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });

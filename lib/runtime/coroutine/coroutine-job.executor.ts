@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JobContext, runWithJobContextAsync, type JobProcess, type RunningJobInfo } from '@livekit/agents';
 import { Room, RoomEvent } from '@livekit/rtc-node';
-import { JobStatus, type InferenceExecutorLike, type JobExecutor } from '../livekit-internals.js';
+import { JobStatus, releaseClosedSessionTimers, type InferenceExecutorLike, type JobExecutor } from '../livekit-internals.js';
 import type { SessionHooks } from '../../session/session.entrypoint.js';
 import { runInSession, type FaultKind, type SessionOwner } from './session-scope.js';
 
@@ -89,7 +89,8 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
     this.closeReason ??= reason;
     this.status = JobStatus.FAILED;
     this.error ??= new Error(reason);
-    this.ctx?._primaryAgentSession?.close().catch(() => undefined);
+    const session = this.ctx?._primaryAgentSession;
+    session?.close().then(() => releaseClosedSessionTimers(session), () => undefined);
     this.room?.disconnect().catch(() => undefined);
     this.finish();
   }
@@ -156,6 +157,7 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
         const session = ctx._primaryAgentSession;
         if (session) {
           await withTimeout(session.close(), STEP_TIMEOUT_MS);
+          releaseClosedSessionTimers(session);
           await withTimeout(ctx._onSessionEnd(), STEP_TIMEOUT_MS);
         }
         await withTimeout(this.room!.disconnect(), STEP_TIMEOUT_MS);
