@@ -14,7 +14,7 @@ describe('openrtc: bad input exits non-zero with one line that says what to fix'
     ['an unknown isolation', ['start', '--app', APP, '--isolation', 'thread'], /^openrtc: Flag --isolation must be one of 'coroutine', 'process', got 'thread'\.$/, {}],
     ['a non-numeric --drain-timeout', ['start', '--app', APP, '--drain-timeout', '30s'], /^openrtc: Flag --drain-timeout must be a positive number of seconds, got '30s'\.$/, {}],
     ['a --drain-timeout beyond Node\'s timer limit', ['start', '--app', APP, '--drain-timeout', '1e7'], /^openrtc: Flag --drain-timeout must be at most 2147483 seconds \(Node's timer limit, about 24\.8 days\), got 10000000\.$/, {}],
-    ['a URL without a scheme', ['start', '--app', APP, '--url', 'localhost:7880'], /^openrtc: Flag --url must be a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL, got 'localhost:7880'\.$/, {}],
+    ['a URL without a scheme', ['start', '--app', APP, '--url', 'localhost:7880'], /^openrtc: Flag --url must be a ws:\/\/ or wss:\/\/ URL with a host, such as 'wss:\/\/my-project\.livekit\.cloud' or 'ws:\/\/127\.0\.0\.1:7880', got 'localhost:7880'\.$/, {}],
     ['a flag without its value', ['start', '--app', APP, '--isolation'], /^openrtc: Flag --isolation needs a value: --isolation <mode>\.$/, {}],
     ['a positional argument', ['list', APP], /^openrtc: Unexpected argument '.*app\.module\.mjs' for 'openrtc list': it takes flags only \(the app is --app .*\)/, {}],
     ['connect without --room', ['connect', '--app', APP], /^openrtc: 'openrtc connect' needs --room <name>/, {}],
