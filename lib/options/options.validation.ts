@@ -16,6 +16,11 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const DEFAULT_KEYS = ['stt', 'llm', 'tts', 'greeting'];
 const AGENT_SETTING_KEYS = [...DEFAULT_KEYS, 'sessionOptions'];
 const LIVEKIT_KEYS = ['url', 'apiKey', 'apiSecret'];
+/** Options that hold seconds and become a Node timer. */
+const DURATION_OPTIONS = ['drainTimeout', 'processBootTimeout'] as const;
+/** The longest delay a Node timer takes (2^31-1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_DURATION_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 /** Names where an option came from in error messages, e.g. `Environment variable OPENRTC_ISOLATION`. */
 export type OptionLabel = (option: string) => string;
@@ -87,9 +92,12 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
   positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
   positiveInteger('idleProcesses', options.idleProcesses);
-  for (const option of ['drainTimeout', 'processBootTimeout'] as const) {
+  for (const option of DURATION_OPTIONS) {
     const value = options[option];
-    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) fail(option, value, 'a positive number of seconds');
+    if (value === undefined) continue;
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) fail(option, value, 'a positive number of seconds');
+    // Node fires a longer timer at once (with a TimeoutOverflowWarning): a drain would cancel every call.
+    if ((value as number) * 1000 > MAX_TIMER_MS) fail(option, value, `at most ${MAX_DURATION_SECONDS} seconds (Node's timer limit, about 24.8 days)`);
   }
   for (const flag of ['acceptOnlyRegisteredRooms', 'autoStart'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') fail(flag, options[flag], 'true or false');
@@ -145,8 +153,31 @@ function checkLayer(options: OpenRtcModuleOptions): void {
       }
     }
     const url = options.livekit.url as string | undefined;
-    if (url !== undefined && !/^(wss?|https?):\/\//.test(url)) fail('livekit.url', url, 'a ws://, wss://, http:// or https:// URL');
+    if (url !== undefined) checkLiveKitUrl(url);
   }
+}
+
+/** The worker connects to LiveKit over a websocket; a URL it cannot use would fail only at the first call. */
+function checkLiveKitUrl(url: string): void {
+  const rule = "a ws:// or wss:// URL with a host, such as 'wss://my-project.livekit.cloud' or 'ws://127.0.0.1:7880'";
+  const web = /^(https?):\/\//i.exec(url);
+  if (web) {
+    const scheme = web[1]!.toLowerCase() === 'https' ? 'wss' : 'ws';
+    fail('livekit.url', url, `a ws:// or wss:// URL (the worker connects over a websocket): use '${scheme}${url.slice(web[1]!.length)}'`);
+  }
+  if (!/^wss?:\/\//i.test(url)) fail('livekit.url', url, rule);
+  if (/\s/.test(url)) fail('livekit.url', url, `${rule}, without spaces`);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail('livekit.url', url, rule);
+  }
+  if (parsed!.username || parsed!.password) {
+    // Never echo a credential: the URL is described, not repeated.
+    throw new OpenRtcConfigError(`${label('livekit.url')} must not carry credentials (user:password@host): set livekit.apiKey and livekit.apiSecret (LIVEKIT_API_KEY, LIVEKIT_API_SECRET) instead.`);
+  }
+  if (!parsed!.hostname) fail('livekit.url', url, rule);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

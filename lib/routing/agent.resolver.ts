@@ -59,7 +59,7 @@ export class AgentResolver {
       ['job metadata', job.metadata],
       ['room metadata', job.room?.metadata],
     ] as const) {
-      const name = requestedAgent(parseMetadata(metadata));
+      const name = requestedAgent(parseMetadata(metadata, `Job ${job.id ? `'${job.id}'` : "'(no id)'"}: its ${via}`));
       if (name === undefined) continue;
       const agent = this.registry.find(name);
       if (!agent) throw new AgentRoutingError(`Unknown agent '${name}' requested via ${via}.`);

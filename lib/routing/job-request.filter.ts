@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { JobRequest } from '@livekit/agents';
+import { AgentRoutingError } from '../errors/openrtc.errors.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from './agent.resolver.js';
 
@@ -10,8 +11,9 @@ export interface AdmissionState {
 }
 
 /**
- * The AgentServer's requestFunc: refuses while draining or at capacity (upstream only reports load),
- * then applies the user's filter or `acceptOnlyRegisteredRooms`. Every offer gets an answer: a
+ * The AgentServer's requestFunc: refuses while draining, jobs this worker cannot route, and offers
+ * beyond capacity (upstream only reports load), then applies the user's filter or
+ * `acceptOnlyRegisteredRooms`. Every offer gets an answer: a
  * filter that neither accepts nor rejects is treated as a rejection, as is a filter that throws.
  */
 export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: AgentResolver, admission: AdmissionState) {
@@ -22,6 +24,18 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
     if (admission.draining()) {
       logger.log(`Rejecting job '${jobId}' for room '${roomName}': the worker is draining.`);
       return request.reject();
+    }
+    // Routed here from the job itself (metadata, room name, defaultAgent), so that a job naming an
+    // agent this worker does not have is refused, not accepted to fail. A custom router runs in
+    // the session instead: it may read the job context, which exists only there.
+    if (!options.router) {
+      try {
+        await resolver.resolve({ id: jobId, metadata: request.job.metadata, room: request.room });
+      } catch (error) {
+        if (!(error instanceof AgentRoutingError)) throw error;
+        logger.warn(`Refusing job '${jobId}' for room '${roomName}': ${error.message}`);
+        return request.reject();
+      }
     }
     let answered: 'accept' | 'reject' | undefined;
     const accept = request.accept.bind(request);

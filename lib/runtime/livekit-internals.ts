@@ -203,6 +203,20 @@ export async function closeInferenceExecutor(pool: ProcPoolLike): Promise<void> 
 }
 
 /**
+ * Resolves once the pool's inference process has exited: upstream's close() asks it to shut down
+ * (and kills it on a timeout) but resolves before the exit, leaving its handles in this process.
+ */
+export async function inferenceProcessExited(pool: ProcPoolLike | undefined): Promise<void> {
+  const child = (pool?.inferenceExecutor as { proc?: import('node:child_process').ChildProcess } | undefined)?.proc;
+  if (!child) return;
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+  const pipes = child.stdio.filter((stream) => stream && !stream.destroyed).map((stream) => new Promise((resolve) => stream!.once('close', resolve)));
+  await Promise.all([exited, ...pipes]);
+  // Node closes the process handle and its IPC pipe in the close phase of the next turn of the loop.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * How a process-mode job ended. Upstream's process executor never records SUCCESS or FAILED (its
  * status stays RUNNING), so read the child's own `exiting` message and exit code instead.
  */
@@ -279,6 +293,51 @@ function routeRtcNodeLogs(level: string, destination: { write(line: string): voi
   } catch {
     // another rtc-node layout: its logger keeps printing as before
   }
+}
+
+/**
+ * Opens the worker websocket once, as upstream's AgentServer.run() does (same URL rewrite, same
+ * agent-grant token, the same ws and livekit-server-sdk copies), and closes it at once: 'refused'
+ * when LiveKit answers 401/403, 'accepted' when it opens, 'unknown' otherwise (unreachable,
+ * other errors: upstream's own retries report those).
+ */
+export async function probeWorkerAuth(credentials: { url: string; apiKey: string; apiSecret: string }, timeoutMs = 5_000): Promise<'refused' | 'accepted' | 'unknown'> {
+  try {
+    const { AccessToken } = fromAgents<typeof import('livekit-server-sdk')>('livekit-server-sdk');
+    const WebSocket = fromAgents<typeof import('ws').WebSocket>('ws');
+    const url = new URL(credentials.url);
+    url.protocol = url.protocol.replace('http', 'ws');
+    const token = new AccessToken(credentials.apiKey, credentials.apiSecret);
+    token.addGrant({ agent: true });
+    const jwt = await token.toJwt();
+    return await new Promise((resolve) => {
+      const socket = new WebSocket(new URL(url + 'agent'), { headers: { authorization: `Bearer ${jwt}` } });
+      const done = (verdict: 'refused' | 'accepted' | 'unknown') => {
+        clearTimeout(timer);
+        socket.removeAllListeners();
+        socket.on('error', () => undefined);
+        socket.terminate();
+        resolve(verdict);
+      };
+      const timer = setTimeout(() => done('unknown'), timeoutMs);
+      socket.on('open', () => done('accepted'));
+      socket.on('unexpected-response', (_request: unknown, response: { statusCode?: number }) => done(response.statusCode === 401 || response.statusCode === 403 ? 'refused' : 'unknown'));
+      socket.on('error', () => done('unknown'));
+    });
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Upstream's AgentSession.close() cancels its user-away timer (userAwayTimeout, 15 s by default),
+ * then, still closing, commits the user's turn, which marks the user listening and arms it again:
+ * a closed session keeps the process alive 15 s. A job child exits anyway; in-process sessions
+ * must let go of it.
+ */
+export function releaseClosedSessionTimers(session: object | undefined): void {
+  const internal = session as { _cancelUserAwayTimer?: () => void } | undefined;
+  if (typeof internal?._cancelUserAwayTimer === 'function') internal._cancelUserAwayTimer();
 }
 
 let rtcUsers = 0;

@@ -1,32 +1,35 @@
 import { availableParallelism } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentServer, ServerOptions, type JobContext, type RunningJobInfo } from '@livekit/agents';
-import { Job, JobType, Room as RoomInfo } from '@livekit/protocol';
+import { AgentServer, ServerOptions, type JobContext } from '@livekit/agents';
+import { AgentRegistry } from '../agents/agent.registry.js';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import { idleProcessesOf, processBootTimeoutOf } from '../options/options.defaults.js';
 import { AgentResolver } from '../routing/agent.resolver.js';
-import { createRequestFilter } from '../routing/job-request.filter.js';
 import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
 import { onFirstAnswer } from '../session/first-answer.js';
 import { SessionEntrypoint } from '../session/session.entrypoint.js';
 import { CoroutinePool } from './coroutine/coroutine.pool.js';
 import type { CoroutineJobExecutor } from './coroutine/coroutine-job.executor.js';
-import { guardUnhandledRejections } from './coroutine/rejection.guard.js';
-import { FailureSupervisor, type FailureLimitEvent } from './failure.supervisor.js';
+import type { FailureSupervisor, FailureLimitEvent } from './failure.supervisor.js';
+import { FaultPolicy } from './fault.policy.js';
 import {
-  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, killIdleChildren, liveKitLoggerInitialized, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
+  JobStatus, assertSupportedVersion, closeInferenceExecutor, holdRtcRuntime, inferenceProcessExited, killIdleChildren, liveKitLoggerInitialized, probeWorkerAuth, registerPoolHost, routeLiveKitLogs, startInferenceExecutor, unregisterPoolHost, watchProcessJob,
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
-import { SESSION_ANSWERED_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
+import { OfferAdmission } from './offer.admission.js';
+import { SESSION_ANSWERED_MESSAGE, SESSION_FAILED_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
-import { simulatedAttributes, simulatedIo } from './simulated-io.js';
-import { SessionOutcomeTracker, type SessionOutcome } from './session-outcome.tracker.js';
+import { SessionSimulator, type SimulateSessionOptions, type SimulatedSession } from './session.simulator.js';
+import { simulatedIo } from './simulated-io.js';
+import { SessionOutcomeTracker } from './session-outcome.tracker.js';
 
-/** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
-const RESERVATION_MS = 10_000;
+export type { SimulateSessionOptions, SimulatedSession } from './session.simulator.js';
+
+/** Node's longest timer delay (2^31-1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** @publicApi */
 export interface StartOptions {
@@ -34,35 +37,11 @@ export interface StartOptions {
   connect?: boolean;
 }
 
-/** @publicApi */
-export interface SimulateSessionOptions {
-  roomName?: string;
-  /** The agent to route to (sent as job metadata `agent`). */
-  agent?: string;
-  metadata?: Record<string, unknown>;
-  /** A 16 kHz mono PCM16 WAV the simulated caller plays into the session. */
-  audio?: string;
-  /** What the simulated caller says as text, one turn after the agent's previous reply (after its greeting first). */
-  turns?: string[];
-}
-
-/** @publicApi */
-export interface SimulatedSession {
-  readonly jobId: string;
-  /** Resolves with the milliseconds from launch until the agent's session had started (onEnter ran). */
-  readonly started: Promise<number>;
-  /**
-   * Resolves with the text of the agent's first reply to the caller (its first message after the
-   * caller's turn; a greeting does not count). Rejects if the session ends before that.
-   */
-  readonly answered: Promise<string>;
-  /** Resolves when the session has ended and been torn down. */
-  readonly outcome: Promise<SessionOutcome>;
-  /** Hangs up (as a termination would) and resolves with the outcome. */
-  end(): Promise<SessionOutcome>;
-}
-
-/** Owns the one AgentServer of the app and how its jobs run (coroutine or process isolation). */
+/**
+ * The worker's lifecycle: owns the one AgentServer of the app and how its jobs run (coroutine or
+ * process isolation), from boot to drain and close. What an offer gets is OfferAdmission's; who
+ * counts as a failure and what a fault outside every session does is FaultPolicy's.
+ */
 @Injectable()
 export class WorkerRuntime {
   private readonly logger = new Logger('OpenRTC');
@@ -75,22 +54,33 @@ export class WorkerRuntime {
   private connected = false;
   private running?: Promise<void>;
   private starting?: Promise<void>;
-  private readonly reservations = new Map<string, NodeJS.Timeout>();
-  private simulations = 0;
   private childProcesses = 0;
-  private readonly startWaiters = new Map<string, () => void>();
-  private readonly answerWaiters = new Map<string, (text: string) => void>();
+  /** Process mode: jobs whose child reported a failure the exit code does not show. */
+  private readonly failedInChild = new Map<string, Error>();
+  private readonly admission: OfferAdmission;
+  private readonly faults: FaultPolicy;
+  private readonly simulator: SessionSimulator;
   readonly outcomes = new SessionOutcomeTracker();
-  readonly supervisor: FailureSupervisor;
   /** Set by the module: what the supervisor does at the failure limit. */
   onFailureLimit: (event: FailureLimitEvent) => unknown = () => undefined;
 
   constructor(
     @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options: ResolvedOpenRtcOptions,
-    private readonly resolver: AgentResolver,
+    resolver: AgentResolver,
     private readonly entrypoint: SessionEntrypoint,
+    registry: AgentRegistry,
   ) {
-    this.supervisor = new FailureSupervisor(options.consecutiveFailureLimit, (event) => this.onFailureLimit(event));
+    this.faults = new FaultPolicy(options.consecutiveFailureLimit, (event) => this.onFailureLimit(event), {
+      serving: () => !this.draining && this.server !== undefined,
+      draining: () => this.draining,
+      drain: () => this.drain(),
+    });
+    this.admission = new OfferAdmission(options, resolver, { draining: () => this.draining, activeSessions: () => this.activeSessions });
+    this.simulator = new SessionSimulator(registry, resolver, this.outcomes, this.faults);
+  }
+
+  get supervisor(): FailureSupervisor {
+    return this.faults.supervisor;
   }
 
   get started(): boolean {
@@ -113,7 +103,7 @@ export class WorkerRuntime {
 
   /** The load reported to LiveKit: active / maxConcurrentSessions (FULL at 1.0). */
   currentLoad(): number {
-    return (this.activeSessions + this.reservations.size) / this.options.maxConcurrentSessions;
+    return (this.activeSessions + this.admission.reserved) / this.options.maxConcurrentSessions;
   }
 
   start(startOptions: StartOptions = {}): Promise<void> {
@@ -140,10 +130,7 @@ export class WorkerRuntime {
       apiKey: credentials.apiKey ?? 'offline',
       apiSecret: credentials.apiSecret ?? 'offline',
       agentName: options.agentName,
-      requestFunc: createRequestFilter(options, this.resolver, {
-        draining: () => this.draining,
-        reserve: (jobId) => this.reserve(jobId),
-      }),
+      requestFunc: this.admission.requestFunc(),
       loadFunc: async () => this.currentLoad(),
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
@@ -162,32 +149,44 @@ export class WorkerRuntime {
     // Reading activeJobs walks the pool's `processes`, which hands our host its ProcPool.
     void this.server.activeJobs;
     if (!this.procPool) throw new OpenRtcSetupError('The worker pool did not attach to the AgentServer.');
-    if (connect) {
-      this.connected = true;
-      const server = this.server;
-      const registered = new Promise<void>((resolve) => server.event.once('worker_registered', () => resolve()));
-      const run = server.run();
-      this.running = run.catch((error) => {
-        this.logger.error(`The LiveKit worker stopped: ${(error as Error)?.message ?? error}`);
-        this.supervisor.record(false, error);
-      });
-      // run() settles only at close() or once upstream stops retrying (a bad URL at once, a wrong key or an
-      // unreachable server after ~80 s). Before registration that is a failed start, not a wait forever.
-      const stopped = run.then(
-        () => Promise.reject(new OpenRtcSetupError('The LiveKit worker closed before it registered.')),
-        (error) => Promise.reject(new OpenRtcSetupError(`Could not register with LiveKit at ${credentials.url}: ${(error as Error)?.message ?? error}`, { cause: error })),
-      );
-      stopped.catch(() => undefined); // after registration, a stop is this.running's to report
-      await Promise.race([registered, stopped]).catch(async (error) => {
-        await server.close().catch(() => undefined); // its health server and inference process
-        throw error;
-      });
-      this.logger.log(`Registered with LiveKit (${options.isolation} isolation).`);
-    } else {
+    if (connect) await this.register(this.server, credentials as { url: string; apiKey: string; apiSecret: string });
+    else {
       this.procPool.start();
       await startInferenceExecutor(this.procPool);
       this.cleanups.push(() => closeInferenceExecutor(this.procPool!));
     }
+  }
+
+  private async register(server: AgentServer, credentials: { url: string; apiKey: string; apiSecret: string }): Promise<void> {
+    // Upstream retries refused credentials for ~80 s, saying only "failed to connect": ask once first.
+    // (Before run(): upstream's close() waits for a run() it has not seen start.)
+    if ((await probeWorkerAuth(credentials)) === 'refused') {
+      this.server = undefined;
+      await this.release();
+      throw new OpenRtcSetupError(
+        `LiveKit at ${credentials.url} refused the worker's credentials (401 Unauthorized): check LIVEKIT_API_KEY and LIVEKIT_API_SECRET ` +
+          '(or OpenRtcModule option livekit: { apiKey, apiSecret }); they must be an API key and its secret of that LiveKit server or project.',
+      );
+    }
+    this.connected = true;
+    const registered = new Promise<void>((resolve) => server.event.once('worker_registered', () => resolve()));
+    const run = server.run();
+    this.running = run.catch((error) => {
+      this.logger.error(`The LiveKit worker stopped: ${(error as Error)?.message ?? error}`);
+      this.supervisor.record(false, error);
+    });
+    // run() settles only at close() or once upstream stops retrying (an unreachable server after
+    // ~80 s). Before registration that is a failed start, not a wait forever.
+    const stopped = run.then(
+      () => Promise.reject(new OpenRtcSetupError('The LiveKit worker closed before it registered.')),
+      (error) => Promise.reject(new OpenRtcSetupError(`Could not register with LiveKit at ${credentials.url}: ${(error as Error)?.message ?? error}`, { cause: error })),
+    );
+    stopped.catch(() => undefined); // after registration, a stop is this.running's to report
+    await Promise.race([registered, stopped]).catch(async (error) => {
+      await server.close().catch(() => undefined); // its health server and inference process
+      throw error;
+    });
+    this.logger.log(`Registered with LiveKit (${this.options.isolation} isolation).`);
   }
 
   private async createHost(): Promise<void> {
@@ -198,10 +197,10 @@ export class WorkerRuntime {
       assertSupportedVersion();
       this.poolKey = `openrtc-coroutine:${process.pid}:${Math.random().toString(36).slice(2)}`;
       const coroutines = (this.coroutines = new CoroutinePool({
-        entry: async (ctx: JobContext) => {
-          const started = await this.entrypoint.run(ctx, await simulatedIo(ctx));
-          this.sessionStarted(ctx.job.id);
-          if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => this.sessionAnswered(ctx.job.id, text));
+        entry: async (ctx: JobContext, hooks) => {
+          const started = await this.entrypoint.run(ctx, await simulatedIo(ctx), hooks);
+          this.simulator.started(ctx.job.id);
+          if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => this.simulator.answered(ctx.job.id, text));
           return started;
         },
         prewarm: (proc) => prewarmSharedModels(proc, this.options.turnDetection, this.options.vad).then(() => undefined),
@@ -210,11 +209,11 @@ export class WorkerRuntime {
       const host: PoolHost = {
         attach,
         launchJob: (pool, info) => {
-          this.release(info.job.id);
+          this.admission.release(info.job.id);
           return coroutines.launchJob(pool, info);
         },
       };
-      this.cleanups.push(guardUnhandledRejections(), holdRtcRuntime());
+      this.cleanups.push(this.faults.guardProcess(), holdRtcRuntime());
       await registerPoolHost(this.poolKey, host);
       return;
     }
@@ -235,88 +234,41 @@ export class WorkerRuntime {
           `A session process failed to boot and was replaced: ${error.message}. Calls wait until a child boots. ` +
             `If this repeats, raise OpenRtcModule option 'processBootTimeout' (now ${processBootTimeoutOf(this.options)} s) or lower 'idleProcesses', or look for an error the child printed above.`,
         ),
-      launched: (pool, info) => {
-        this.release(info.job.id);
-        const executor = pool.getByJobId(info.job.id);
-        if (!executor) return;
-        this.childProcesses += 1;
-        const onMessage = (kind: string, value: unknown) => {
-          if (kind === SESSION_STARTED_MESSAGE) this.sessionStarted(info.job.id);
-          else if (kind === SESSION_ANSWERED_MESSAGE) this.sessionAnswered(info.job.id, String((value as { text?: unknown })?.text ?? ''));
-        };
-        void watchProcessJob(executor, onMessage).then(({ success, reason }) =>
-          this.sessionEnded(info.job.id, success ? JobStatus.SUCCESS : JobStatus.FAILED, reason, success ? undefined : new Error(`session process ended: ${reason}`)),
-        );
-      },
+      launched: (pool, info) => this.watchChild(pool, info.job.id),
     };
     await registerPoolHost(this.poolKey, host);
   }
 
-  private sessionStarted(jobId: string): void {
-    this.startWaiters.get(jobId)?.();
-    this.startWaiters.delete(jobId);
-  }
-
-  private sessionAnswered(jobId: string, text: string): void {
-    this.answerWaiters.get(jobId)?.(text);
-    this.answerWaiters.delete(jobId);
+  /** Process mode: follows the child that runs `jobId` until it exits. */
+  private watchChild(pool: ProcPoolLike, jobId: string): void {
+    this.admission.release(jobId);
+    const executor = pool.getByJobId(jobId);
+    if (!executor) return;
+    this.childProcesses += 1;
+    const onMessage = (kind: string, value: unknown) => {
+      const message = value as { text?: unknown; reason?: unknown; error?: unknown } | undefined;
+      if (kind === SESSION_STARTED_MESSAGE) this.simulator.started(jobId);
+      else if (kind === SESSION_ANSWERED_MESSAGE) this.simulator.answered(jobId, String(message?.text ?? ''));
+      else if (kind === SESSION_FAILED_MESSAGE) this.failedInChild.set(jobId, new Error(`${message?.reason}: ${message?.error}`));
+    };
+    void watchProcessJob(executor, onMessage).then(({ success, reason }) => {
+      const failure = this.failedInChild.get(jobId);
+      this.failedInChild.delete(jobId);
+      const ok = success && !failure;
+      this.sessionEnded(jobId, ok ? JobStatus.SUCCESS : JobStatus.FAILED, reason, ok ? undefined : (failure ?? new Error(`session process ended: ${reason}`)));
+    });
   }
 
   private sessionEnded(jobId: string, status: JobStatus, reason: string, error?: unknown): void {
     this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
-    // Sessions cut off by our own drain or close say nothing about the worker's health.
-    if (!this.draining && this.server) this.supervisor.record(status === JobStatus.SUCCESS, error);
-  }
-
-  private reserve(jobId: string): boolean {
-    if (this.activeSessions + this.reservations.size >= this.options.maxConcurrentSessions) return false;
-    const timer = setTimeout(() => this.reservations.delete(jobId), RESERVATION_MS);
-    timer.unref();
-    this.reservations.set(jobId, timer);
-    return true;
-  }
-
-  private release(jobId: string): void {
-    clearTimeout(this.reservations.get(jobId));
-    this.reservations.delete(jobId);
+    this.faults.sessionEnded(jobId, status === JobStatus.SUCCESS, error);
   }
 
   /** Launches a local session as a fake job (no room) through the same pool path as an assignment. */
   async simulateSession(spec: SimulateSessionOptions = {}): Promise<SimulatedSession> {
     if (!this.procPool) throw new OpenRtcSetupError('Start the pool before simulating sessions: await pool.start({ connect: false }).');
     if (this.draining) throw new OpenRtcSetupError('The worker is draining; it takes no new sessions.');
-    const jobId = `SIM_${process.pid}_${++this.simulations}`;
-    const metadata = { ...spec.metadata, ...(spec.agent ? { agent: spec.agent } : {}) };
-    const job = new Job({
-      id: jobId,
-      type: JobType.JT_ROOM,
-      metadata: JSON.stringify(metadata),
-      room: new RoomInfo({ name: spec.roomName ?? `simulated-${this.simulations}`, sid: `RM_${jobId}` }),
-    });
-    const info: RunningJobInfo = {
-      acceptArguments: { name: '', identity: `agent-${jobId}`, metadata: '', attributes: simulatedAttributes(spec) } as RunningJobInfo['acceptArguments'],
-      job,
-      url: '',
-      token: '',
-      workerId: this.server?.id ?? 'offline',
-      fakeJob: true,
-    };
-    const outcome = this.outcomes.expect(jobId);
-    const launchedAt = performance.now();
-    const started = sessionEvent(this.startWaiters, jobId, outcome, 'started', () => performance.now() - launchedAt);
-    const answered = sessionEvent(this.answerWaiters, jobId, outcome, 'answered', (text: string) => text);
-    await this.procPool.launchJob(info);
-    const pool = this.procPool;
-    return {
-      jobId,
-      started,
-      answered,
-      outcome,
-      end: async () => {
-        await pool.getByJobId(jobId)?.close();
-        return outcome;
-      },
-    };
+    return this.simulator.launch(this.procPool, this.server?.id ?? 'offline', spec);
   }
 
   /**
@@ -343,7 +295,7 @@ export class WorkerRuntime {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       this.connected ? this.server.drain(timeoutMs).then(() => false, () => true) : Promise.all(inFlight.map((e) => e.join())).then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + 100))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.min(timeoutMs + 100, MAX_TIMER_MS)))),
     ]);
     clearTimeout(timer);
     const left = pool.executors.filter((executor) => executor.runningJob);
@@ -363,8 +315,7 @@ export class WorkerRuntime {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const timer of this.reservations.values()) clearTimeout(timer);
-    this.reservations.clear();
+    this.admission.clear();
     const pool = this.procPool;
     const closing = this.connected ? server.close().then(() => this.running) : pool?.close();
     if (pool && !this.coroutines) {
@@ -373,27 +324,17 @@ export class WorkerRuntime {
       killIdleChildren(pool);
     }
     await closing;
+    await this.release();
+    await inferenceProcessExited(pool);
+  }
+
+  /** Lets go of what the host holds in this process: the pool seam's entry, the fault guard, the RTC runtime. */
+  private async release(): Promise<void> {
     if (this.poolKey) unregisterPoolHost(this.poolKey);
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     this.cleanups = [];
     this.procPool = undefined;
   }
-}
-
-/**
- * A promise for one event of a simulated session, settled through `waiters` by the runtime (with
- * `read` turning the runtime's value into the caller's). A session that ends first never will: the
- * promise then rejects instead of leaving callers waiting.
- */
-function sessionEvent<V, T>(waiters: Map<string, (value: V) => void>, jobId: string, outcome: Promise<SessionOutcome>, event: string, read: (value: V) => T): Promise<T> {
-  const promise = new Promise<T>((resolve, reject) => {
-    waiters.set(jobId, (value) => resolve(read(value)));
-    void outcome.then((ended) => {
-      if (waiters.delete(jobId)) reject(new Error(`Session '${jobId}' ended (${ended.status}) before it ${event}.`, { cause: ended.error }));
-    });
-  });
-  promise.catch(() => undefined); // callers that only await the outcome must not see an unhandled rejection
-  return promise;
 }
 
 function assertCredentials(credentials: { url?: string; apiKey?: string; apiSecret?: string }): void {

@@ -16,6 +16,17 @@ export interface SessionIo {
   started?: (session: voice.AgentSession, greeting?: voice.SpeechHandle) => void;
 }
 
+/** How the entrypoint tells whoever runs the job about it (the coroutine executor, or a process child). */
+export interface SessionHooks {
+  /** The job was routed to `agentName`. */
+  routed?(agentName: string): void;
+  /**
+   * The session failed where no caller of run() can see it (the agent's onEnter runs in upstream's
+   * own task, which swallows its errors). Default: ctx.shutdown(reason), which ends it without a failure.
+   */
+  failed?(error: unknown, reason: string): void;
+}
+
 /** What the entrypoint started for one job. */
 export interface StartedSession {
   route: RouteResult;
@@ -37,20 +48,27 @@ export class SessionEntrypoint {
     private readonly instances: AgentInstanceFactory,
   ) {}
 
-  async run(ctx: JobContext, io: SessionIo = {}): Promise<StartedSession> {
+  async run(ctx: JobContext, io: SessionIo = {}, hooks: SessionHooks = {}): Promise<StartedSession> {
     const jobId = ctx.job.id;
     let agentName = '(unrouted)';
     try {
       const job = routingJob(ctx);
       const route = await this.resolver.resolve(job);
       agentName = route.agent.name;
+      hooks.routed?.(agentName);
       this.logger.log(`Resolved agent '${agentName}' via ${route.via} for job '${jobId}'.`);
       const info = sessionInfo(job, jobId, agentName);
       const agent = await this.instances.create(route.agent, info);
+      this.watchOnEnter(agent, jobId, agentName, (error, reason) => (hooks.failed ? hooks.failed(error, reason) : ctx.shutdown(reason)));
       const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent, info));
       // Upstream re-emits every provider error on the session; without a listener that emit would throw.
       session.on(voice.AgentSessionEventTypes.Error, (event) => this.logProviderError(jobId, agentName, event));
-      if (io.audioInput) session.input.audio = io.audioInput;
+      if (io.audioInput) {
+        session.input.audio = io.audioInput;
+        // Upstream's session close detaches an audio input without closing it: a recording would go on playing to nobody.
+        const input = io.audioInput;
+        ctx.addShutdownCallback(() => input.close());
+      }
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
       await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });
@@ -66,6 +84,23 @@ export class SessionEntrypoint {
       this.logger.error(`Session for job '${jobId}' (agent '${agentName}') failed: ${(error as Error)?.message ?? error}`, (error as Error)?.stack);
       throw error;
     }
+  }
+
+  /**
+   * Upstream runs onEnter as a speech task that drops its error: the call would go on as a success
+   * with nothing logged. Wrapping this instance's onEnter makes that throw end the session as failed.
+   */
+  private watchOnEnter(agent: voice.Agent, jobId: string, agentName: string, failed: (error: unknown, reason: string) => void): void {
+    const onEnter = agent.onEnter;
+    const logger = this.logger;
+    agent.onEnter = async function (this: voice.Agent): Promise<void> {
+      try {
+        await onEnter.call(this);
+      } catch (error) {
+        logger.error(`Session for job '${jobId}' (agent '${agentName}'): onEnter threw; ending the session as failed: ${(error as Error)?.message ?? error}`, (error as Error)?.stack);
+        failed(error, 'agent onEnter failed');
+      }
+    };
   }
 
   private logProviderError(jobId: string, agentName: string, event: voice.ErrorEvent): void {
@@ -113,6 +148,6 @@ function sessionInfo(job: RoutingJob, jobId: string, agentName: string): OpenRtc
     jobId,
     roomName: job.room?.name ?? '',
     agentName,
-    metadata: { ...parseMetadata(job.room?.metadata), ...parseMetadata(job.metadata) },
+    metadata: { ...parseMetadata(job.room?.metadata, `Job '${jobId}': its room metadata`), ...parseMetadata(job.metadata, `Job '${jobId}': its job metadata`) },
   });
 }

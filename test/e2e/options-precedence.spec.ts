@@ -28,6 +28,9 @@ const configModule = (values: Record<string, unknown>, extra: { isGlobal?: boole
     }],
   });
 
+const TIMER_RULE = "at most 2147483 seconds (Node's timer limit, about 24.8 days)";
+const URL_RULE = "a ws:// or wss:// URL with a host, such as 'wss://my-project.livekit.cloud' or 'ws://127.0.0.1:7880'";
+
 describe('option precedence: CLI > environment > forRoot() > default', () => {
   const saved: Record<string, string | undefined> = {};
   beforeEach(() => {
@@ -104,7 +107,9 @@ describe('option precedence: CLI > environment > forRoot() > default', () => {
     ['OPENRTC_IDLE_PROCESSES', 'some', "Environment variable OPENRTC_IDLE_PROCESSES must be a positive integer, got 'some'."],
     ['OPENRTC_IDLE_PROCESSES', '0', 'Environment variable OPENRTC_IDLE_PROCESSES must be a positive integer, got 0.'],
     ['OPENRTC_AGENT_NAME', 'front desk', `Environment variable OPENRTC_AGENT_NAME ${NAME_RULE}, got 'front desk'.`],
-    ['LIVEKIT_URL', 'localhost:7880', "Environment variable LIVEKIT_URL must be a ws://, wss://, http:// or https:// URL, got 'localhost:7880'."],
+    ['OPENRTC_DRAIN_TIMEOUT', '1e7', `Environment variable OPENRTC_DRAIN_TIMEOUT must be ${TIMER_RULE}, got 10000000.`],
+    ['LIVEKIT_URL', 'localhost:7880', `Environment variable LIVEKIT_URL must be ${URL_RULE}, got 'localhost:7880'.`],
+    ['LIVEKIT_URL', 'https://my-project.livekit.cloud', "Environment variable LIVEKIT_URL must be a ws:// or wss:// URL (the worker connects over a websocket): use 'wss://my-project.livekit.cloud', got 'https://my-project.livekit.cloud'."],
     ['LIVEKIT_LOG_LEVEL', 'loud', "Environment variable LIVEKIT_LOG_LEVEL must be one of 'trace', 'debug', 'info', 'warn', 'error', 'fatal', got 'loud'."],
   ])('a bad %s=%p names the variable', async (variable, value, message) => {
     process.env[variable] = value;

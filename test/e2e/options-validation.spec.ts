@@ -13,6 +13,9 @@ async function optionsError(options: unknown): Promise<Error> {
   return error;
 }
 
+const TIMER_RULE = "at most 2147483 seconds (Node's timer limit, about 24.8 days)";
+const URL_RULE = "a ws:// or wss:// URL with a host, such as 'wss://my-project.livekit.cloud' or 'ws://127.0.0.1:7880'";
+
 describe('forRoot() options are validated: the error names the option, the bad value and what is allowed', () => {
   it.each<[unknown, string]>([
     [{ isolation: 'thread' }, "OpenRtcModule option 'isolation' must be one of 'coroutine', 'process', got 'thread'."],
@@ -54,7 +57,15 @@ describe('forRoot() options are validated: the error names the option, the bad v
     [{ agents: { dental: { llm: class RemoteLLM {} } } }, "OpenRtcModule option 'agents.dental.llm' is the class RemoteLLM, not a provider: pass an instance (new RemoteLLM()) or a factory (() => new RemoteLLM())."],
     [{ agents: { dental: { tts: 3 } } }, `OpenRtcModule option 'agents.dental.tts' must be ${PROVIDER_RULE}, got 3.`],
     [{ agents: { dental: { sessionOptions: 'fast' } } }, "OpenRtcModule option 'agents.dental.sessionOptions' must be an object, got 'fast'."],
-    [{ livekit: { url: 'localhost:7880' } }, "OpenRtcModule option 'livekit.url' must be a ws://, wss://, http:// or https:// URL, got 'localhost:7880'."],
+    [{ livekit: { url: 'localhost:7880' } }, `OpenRtcModule option 'livekit.url' must be ${URL_RULE}, got 'localhost:7880'.`],
+    [{ livekit: { url: 'http://127.0.0.1:7880' } }, "OpenRtcModule option 'livekit.url' must be a ws:// or wss:// URL (the worker connects over a websocket): use 'ws://127.0.0.1:7880', got 'http://127.0.0.1:7880'."],
+    [{ livekit: { url: 'HTTPS://my-project.livekit.cloud' } }, "OpenRtcModule option 'livekit.url' must be a ws:// or wss:// URL (the worker connects over a websocket): use 'wss://my-project.livekit.cloud', got 'HTTPS://my-project.livekit.cloud'."],
+    [{ livekit: { url: 'ws://live kit:7880' } }, `OpenRtcModule option 'livekit.url' must be ${URL_RULE}, without spaces, got 'ws://live kit:7880'.`],
+    [{ livekit: { url: 'wss://' } }, `OpenRtcModule option 'livekit.url' must be ${URL_RULE}, got 'wss://'.`],
+    [{ livekit: { url: 'ws://[::1:7880' } }, `OpenRtcModule option 'livekit.url' must be ${URL_RULE}, got 'ws://[::1:7880'.`],
+    [{ drainTimeout: 1e7 }, `OpenRtcModule option 'drainTimeout' must be ${TIMER_RULE}, got 10000000.`],
+    [{ drainTimeout: 2147484 }, `OpenRtcModule option 'drainTimeout' must be ${TIMER_RULE}, got 2147484.`],
+    [{ processBootTimeout: 1e7 }, `OpenRtcModule option 'processBootTimeout' must be ${TIMER_RULE}, got 10000000.`],
     [{ livekit: { url: 7880 } }, "OpenRtcModule option 'livekit.url' must be a non-empty string when set."],
   ])('%p', async (options, message) => {
     expect((await optionsError(options)).message).toBe(message);
@@ -103,7 +114,9 @@ describe('forRoot() options are validated: the error names the option, the bad v
       [{ livekit: { apiKey: ['APIxyz'], apiSecret: SECRET } }, "OpenRtcModule option 'livekit.apiKey' must be a non-empty string when set."],
       [{ livekit: { apiSecret: SECRET, secret: SECRET } }, "Unknown OpenRtcModule option 'livekit.secret'. Known options: url, apiKey, apiSecret."],
       [{ livekit: { url: 'livekit.local', apiKey: 'APIxyz', apiSecret: SECRET } },
-        "OpenRtcModule option 'livekit.url' must be a ws://, wss://, http:// or https:// URL, got 'livekit.local'."],
+        `OpenRtcModule option 'livekit.url' must be ${URL_RULE}, got 'livekit.local'.`],
+      [{ livekit: { url: `wss://APIxyz:${SECRET}@livekit.local` } },
+        "OpenRtcModule option 'livekit.url' must not carry credentials (user:password@host): set livekit.apiKey and livekit.apiSecret (LIVEKIT_API_KEY, LIVEKIT_API_SECRET) instead."],
       [{ livekit: `wss://APIxyz:${SECRET}@livekit.local` }, "OpenRtcModule option 'livekit' must be an object { url, apiKey, apiSecret }, got a string."],
       [{ livekit: [SECRET] }, "OpenRtcModule option 'livekit' must be an object { url, apiKey, apiSecret }, got an array."],
       [{ livekit: null }, "OpenRtcModule option 'livekit' must be an object { url, apiKey, apiSecret }, got null."],

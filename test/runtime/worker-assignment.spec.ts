@@ -67,10 +67,10 @@ describe('worker assignment through the dispatch double', () => {
     const { pool, logger } = h.worker!;
     const jobId = await dispatch({ roomName: 'lobby' }, REFUSED_URL);
 
-    await until(() => pool.stats().failed === 1, 10_000, 'the session to fail');
+    await until(() => pool.stats().failed === 1, 30_000, 'the session to fail');
     expect(routed).toEqual([{ pid: process.pid, jobId, url: REFUSED_URL, identity: `agent-${jobId}` }]);
     expect(pool.stats()).toMatchObject({ activeSessions: 0, succeeded: 0, failed: 1, load: 0 });
-    await until(() => limits.length === 1, 1000, 'the supervisor to see the failure');
+    await until(() => limits.length === 1, 10_000, 'the supervisor to see the failure');
     expect(String((limits[0]!.lastError as Error).message)).toMatch(/Connection refused/);
     expect(logger.messages('error')).toContainEqual(expect.stringMatching(new RegExp(`^Session for job '${jobId}' \\(agent 'concierge'\\) failed: .*Connection refused`)));
 
@@ -81,7 +81,7 @@ describe('worker assignment through the dispatch double', () => {
     await h.worker.app.close();
     h.worker = undefined;
     expect(rtc._ffiClientInstance).toBeUndefined();
-  });
+  }, 90_000);
 
   it('process: the assignment runs its session in a child pid; a refused room connect ends it FAILED and removes it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openrtc-assignment-'));
@@ -97,19 +97,19 @@ describe('worker assignment through the dispatch double', () => {
       const { pool } = h.worker!;
       const jobId = await dispatch({ roomName: 'lobby', metadata: JSON.stringify({ probeFile }) }, REFUSED_URL);
 
-      await until(() => pool.stats().failed === 1, 30_000, 'the session process to fail');
+      await until(() => pool.stats().failed === 1, 60_000, 'the session process to fail');
       const routed = readFileSync(probeFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Routed);
       expect(routed).toEqual([{ pid: expect.any(Number), jobId, url: REFUSED_URL, identity: `agent-${jobId}` }]);
       expect(routed[0]!.pid).not.toBe(process.pid);
       expect(pool.stats()).toMatchObject({ isolation: 'process', activeSessions: 0, succeeded: 0, failed: 1, load: 0 });
-      await until(() => limits.length === 1, 1000, 'the supervisor to see the failure');
+      await until(() => limits.length === 1, 10_000, 'the supervisor to see the failure');
       // The child reports only why it exits; the connect error itself is logged in the child.
       expect(String((limits[0]!.lastError as Error).message)).toMatch(/^session process ended: job crashed/);
-      await until(() => !isAlive(routed[0]!.pid), 5000, 'the session process to exit');
+      await until(() => !isAlive(routed[0]!.pid), 30_000, 'the session process to exit');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('coroutine: termination of a live job (room connect pending) ends the session and removes it', async () => {
     const routed: Routed[] = [];
@@ -118,17 +118,17 @@ describe('worker assignment through the dispatch double', () => {
       h.worker = await startWorker(h.double, { router: recordingRouter(routed) });
       const { pool } = h.worker!;
       const jobId = await dispatch({ roomName: 'lobby' }, room.url);
-      await until(() => room.connections() > 0, 10_000, 'the room connect to start');
+      await until(() => room.connections() > 0, 30_000, 'the room connect to start');
       expect(routed.map((r) => r.jobId)).toEqual([jobId]);
       expect(pool.stats()).toMatchObject({ activeSessions: 1, load: 1 / 50 });
 
       h.double.terminate(jobId);
       // The executor waits up to 15 s (upstream's entrypoint grace) for the pending connect.
-      await until(() => pool.stats().activeSessions === 0, 20_000, 'the terminated session to end');
+      await until(() => pool.stats().activeSessions === 0, 40_000, 'the terminated session to end');
       // Ended by the termination: the connect, had it been left to time out (~16 s), would count as failed.
       expect(pool.stats()).toMatchObject({ activeSessions: 0, load: 0, succeeded: 1, failed: 0 });
     } finally {
       await room.close();
     }
-  }, 40_000);
+  }, 90_000);
 });

@@ -69,8 +69,10 @@ describe('worker availability through the dispatch double', () => {
     expect(await offer({ roomName: 'lobby' })).toBe(false);
     expect(await offer({ roomName: 'bistrot-1' })).toBe(false);
     // Metadata naming an agent that is not registered: not ours, even in a room an agent owns.
+    // (Refused before the filter runs: this worker cannot route it at all.)
     expect(await offer({ roomName: 'bistro-x', metadata: '{"agent":"ghost"}' })).toBe(false);
-    expect(h.worker.logger.messages('log').filter((m) => m.includes('no registered agent owns it'))).toHaveLength(3);
+    expect(h.worker.logger.messages('log').filter((m) => m.includes('no registered agent owns it'))).toHaveLength(2);
+    expect(h.worker.logger.messages('warn')).toEqual([expect.stringMatching(/^Refusing job '.+' for room 'bistro-x': Unknown agent 'ghost' requested via job metadata\.$/)]);
   });
 
   it('refuses offers while draining', async () => {

@@ -63,15 +63,22 @@ describe('worker registration through the dispatch double', () => {
     expect(error?.message).not.toContain('LIVEKIT_URL');
   });
 
-  it('a worker that cannot register fails pool.start() instead of waiting forever', async () => {
-    // A typo upstream's URL parser rejects: run() stops at once. An unreachable server or a wrong key
-    // take the same path once upstream stops retrying (~80 s).
-    h.worker = await startWorker(undefined, { autoStart: false, livekit: { url: 'ws://live kit:7880', apiKey: API_KEY, apiSecret: API_SECRET } });
+  it('credentials LiveKit refuses (401) fail pool.start() once, naming LIVEKIT_API_KEY and LIVEKIT_API_SECRET, without upstream\'s ~80 s of retries', async () => {
+    const wrong = 'not-the-secret-0123456789';
+    h.worker = await startWorker(undefined, { autoStart: false, livekit: { url: h.double.url, apiKey: API_KEY, apiSecret: wrong } });
     const error = await h.worker.pool.start().then(() => undefined, (e: Error) => e);
     expect(error).toBeInstanceOf(OpenRtcSetupError);
-    expect(error?.message).toBe('Could not register with LiveKit at ws://live kit:7880: Invalid URL');
-    expect(h.worker.logger.messages('error')).toContain('The LiveKit worker stopped: Invalid URL');
-  }, 10_000);
+    // Upstream alone would reject only after its 10th retry, with "failed to connect ... after 10 attempts".
+    expect(error?.message).toBe(
+      `LiveKit at ${h.double.url} refused the worker's credentials (401 Unauthorized): check LIVEKIT_API_KEY and LIVEKIT_API_SECRET ` +
+        '(or OpenRtcModule option livekit: { apiKey, apiSecret }); they must be an API key and its secret of that LiveKit server or project.',
+    );
+    expect(error?.message).not.toContain(wrong);
+    expect(h.double.authFailures).toBeGreaterThanOrEqual(1);
+    expect(h.double.registrations).toHaveLength(0);
+    expect(h.worker.logger.messages('error')).toEqual([]); // said once, by the rejection
+    expect(h.worker.pool.stats().started).toBe(false);
+  });
 
   it('re-registers with a new worker id after the double drops the connection, and keeps serving offers', async () => {
     h.worker = await startWorker(h.double, { agentName: 'front-of-house' });

@@ -1,15 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { JobContext, runWithJobContextAsync, type JobProcess, type RunningJobInfo } from '@livekit/agents';
 import { Room, RoomEvent } from '@livekit/rtc-node';
-import { JobStatus, type InferenceExecutorLike, type JobExecutor } from '../livekit-internals.js';
-import { runInSession, type SessionOwner } from './session-scope.js';
+import { JobStatus, releaseClosedSessionTimers, type InferenceExecutorLike, type JobExecutor } from '../livekit-internals.js';
+import type { SessionHooks } from '../../session/session.entrypoint.js';
+import { runInSession, type FaultKind, type SessionOwner } from './session-scope.js';
 
 /** How long teardown waits for an entry function that is still running (upstream's grace). */
 const ENTRY_GRACE_MS = 15_000;
 /** Bound on AgentSession.close() and each teardown step, as upstream's job process does. */
 const STEP_TIMEOUT_MS = 60_000;
 
-export type SessionEntry = (ctx: JobContext) => Promise<unknown>;
+export type SessionEntry = (ctx: JobContext, hooks: SessionHooks) => Promise<unknown>;
 
 export interface CoroutineJobOptions {
   proc: JobProcess;
@@ -37,6 +38,8 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
   status = JobStatus.RUNNING;
   error: unknown;
   closeReason: string | undefined;
+  /** The agent the session was routed to, once it is known. */
+  agentName: string | undefined;
   readonly launchedAt = performance.now();
 
   private readonly logger = new Logger('OpenRTC');
@@ -86,20 +89,33 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
     this.closeReason ??= reason;
     this.status = JobStatus.FAILED;
     this.error ??= new Error(reason);
-    this.ctx?._primaryAgentSession?.close().catch(() => undefined);
+    const session = this.ctx?._primaryAgentSession;
+    session?.close().then(() => releaseClosedSessionTimers(session), () => undefined);
     this.room?.disconnect().catch(() => undefined);
     this.finish();
   }
 
-  onUnhandledRejection(reason: unknown): void {
-    if (this.tearingDown) {
-      // Streams closed under a pending read may reject promises nobody awaits: teardown noise, not a fault.
-      this.logger.debug?.(`Job '${this.jobId}': rejection during teardown ignored: ${(reason as Error)?.message ?? reason}`);
+  onFault(kind: FaultKind, error: unknown): void {
+    const where = `Job '${this.jobId}' (agent '${this.agentName ?? '(unrouted)'}')`;
+    const detail = (error as Error)?.stack ?? String(error);
+    if (this.finished) {
+      // A timer the session left behind: nothing is left to end, and no other call is affected.
+      this.logger.warn(`${where}: ${kind} after the session had ended: ${detail}`);
       return;
     }
-    this.logger.error(`Job '${this.jobId}': unhandled rejection; ending the session as failed: ${(reason as Error)?.stack ?? reason}`);
-    this.fail(reason);
-    this.requestClose('unhandled rejection');
+    if (this.tearingDown && kind === 'unhandled rejection') {
+      // Streams closed under a pending read may reject promises nobody awaits: teardown noise, not a fault.
+      this.logger.debug?.(`${where}: rejection during teardown ignored: ${(error as Error)?.message ?? error}`);
+      return;
+    }
+    this.logger.error(`${where}: ${kind}; ending the session as failed: ${detail}`);
+    this.failSession(error, kind);
+  }
+
+  /** Ends the session as FAILED, with teardown (a fault the session itself reported, or one seen on its behalf). */
+  failSession(error: unknown, reason: string): void {
+    this.fail(error);
+    this.requestClose(reason);
   }
 
   async launchJob(info: RunningJobInfo): Promise<void> {
@@ -114,7 +130,11 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
       (this.options.inferenceExecutor ?? noInference) as never,
     ));
     room.on(RoomEvent.Disconnected, () => this.requestClose('room disconnected'));
-    const entry = runInSession(this, () => runWithJobContextAsync(ctx, () => this.options.entry(ctx)));
+    const hooks: SessionHooks = {
+      routed: (agentName) => (this.agentName = agentName),
+      failed: (error, reason) => this.failSession(error, reason),
+    };
+    const entry = runInSession(this, () => runWithJobContextAsync(ctx, () => this.options.entry(ctx, hooks)));
     entry.catch((error) => {
       this.fail(error);
       this.requestClose('job crashed');
@@ -137,6 +157,7 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
         const session = ctx._primaryAgentSession;
         if (session) {
           await withTimeout(session.close(), STEP_TIMEOUT_MS);
+          releaseClosedSessionTimers(session);
           await withTimeout(ctx._onSessionEnd(), STEP_TIMEOUT_MS);
         }
         await withTimeout(this.room!.disconnect(), STEP_TIMEOUT_MS);

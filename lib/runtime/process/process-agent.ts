@@ -13,6 +13,8 @@ import { markProcessChild } from './process-role.js';
 
 /** What a child tells the parent once its session has started (over upstream's IPC channel). */
 export const SESSION_STARTED_MESSAGE = 'openrtcSessionStarted';
+/** What a child tells the parent when its session failed in a way its exit code would not show (onEnter threw). */
+export const SESSION_FAILED_MESSAGE = 'openrtcSessionFailed';
 /** What a child of a simulated call tells the parent once its agent answered the caller. */
 export const SESSION_ANSWERED_MESSAGE = 'openrtcSessionAnswered';
 
@@ -42,7 +44,12 @@ export function createProcessAgent(spec: ProcessAgentSpec) {
     },
     entry: async (ctx: JobContext) => {
       ctx.addShutdownCallback(async () => app?.close());
-      const started = await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx));
+      const started = await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx), {
+        failed: (error, reason) => {
+          process.send?.({ case: SESSION_FAILED_MESSAGE, value: { jobId: ctx.job.id, reason, error: (error as Error)?.message ?? String(error) } });
+          ctx.shutdown(reason);
+        },
+      });
       process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id } });
       if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => process.send?.({ case: SESSION_ANSWERED_MESSAGE, value: { jobId: ctx.job.id, text } }));
     },

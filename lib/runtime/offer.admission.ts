@@ -1,0 +1,60 @@
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import type { AgentResolver } from '../routing/agent.resolver.js';
+import { createRequestFilter } from '../routing/job-request.filter.js';
+
+/** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
+const RESERVATION_MS = 10_000;
+
+export interface WorkerState {
+  draining(): boolean;
+  /** Sessions running now. */
+  activeSessions(): number;
+}
+
+/**
+ * What an offer gets, and why: refused while the worker drains, at capacity, or when this worker
+ * cannot route the job (an unknown agent name, decided from the job at the offer, so LiveKit can
+ * give it to a worker that can); otherwise the app's filter decides. An accepted offer holds a
+ * session slot until its assignment arrives, so a burst of offers cannot overshoot capacity.
+ */
+export class OfferAdmission {
+  private readonly reservations = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly options: ResolvedOpenRtcOptions,
+    private readonly resolver: AgentResolver,
+    private readonly worker: WorkerState,
+  ) {}
+
+  /** Offers accepted whose assignment has not arrived yet. */
+  get reserved(): number {
+    return this.reservations.size;
+  }
+
+  /** The AgentServer's requestFunc. */
+  requestFunc() {
+    return createRequestFilter(this.options, this.resolver, {
+      draining: () => this.worker.draining(),
+      reserve: (jobId) => this.reserve(jobId),
+    });
+  }
+
+  /** The assignment arrived (or the job launched): its slot now counts as an active session. */
+  release(jobId: string): void {
+    clearTimeout(this.reservations.get(jobId));
+    this.reservations.delete(jobId);
+  }
+
+  clear(): void {
+    for (const timer of this.reservations.values()) clearTimeout(timer);
+    this.reservations.clear();
+  }
+
+  private reserve(jobId: string): boolean {
+    if (this.worker.activeSessions() + this.reservations.size >= this.options.maxConcurrentSessions) return false;
+    const timer = setTimeout(() => this.reservations.delete(jobId), RESERVATION_MS);
+    timer.unref();
+    this.reservations.set(jobId, timer);
+    return true;
+  }
+}
