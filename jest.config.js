@@ -12,4 +12,8 @@ export default {
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // Read with --coverage (scripts/coverage.mjs, run by `npm test`, adds the child processes' coverage).
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['<rootDir>/lib/**/*.ts'],
+  coverageReporters: ['json'],
 };
