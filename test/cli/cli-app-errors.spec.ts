@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, assertBuilt, lines, runCli } from './cli-process.js';
+import { DispatchDouble } from '../support/dispatch-double.js';
+import { APP, ROOT, assertBuilt, cleanEnv, lines, runCli } from './cli-process.js';
 
 // Apps the CLI cannot run, each in a real `openrtc` process: exit non-zero, ONE line on stderr that
 // names the app and what to do, nothing on stdout.
@@ -60,6 +61,32 @@ describe('openrtc: an app it cannot boot exits non-zero with one line that says 
     expect(lines(stderr)[0]).toMatch(message);
     expect(code).toBe(exitCode);
     expect(stdout).toBe('');
+  });
+});
+
+describe('openrtc start: a configuration the pool refuses at start', () => {
+  beforeAll(assertBuilt);
+
+  it('exits 1 with the pool\'s own message and never registers with LiveKit', async () => {
+    const double = await DispatchDouble.start({ apiKey: 'APIcli', apiSecret: 'cli-secret-0123456789abcdef' });
+    try {
+      const { code, stdout, stderr } = await runCli(['start', '--app', APP], {
+        env: cleanEnv({
+          CLI_TEST_FOR_ROOT: JSON.stringify({ agents: { dentist: { greeting: 'Greet the patient.' } } }),
+          LIVEKIT_URL: double.url,
+          LIVEKIT_API_KEY: 'APIcli',
+          LIVEKIT_API_SECRET: 'cli-secret-0123456789abcdef',
+        }),
+      });
+      expect(lines(stderr)).toEqual([
+        "openrtc: OpenRtcModule option 'agents' sets 'dentist', but no agent has that name. Registered agents: host, concierge. Use an agent's name from @Agent({ name }) or pool.add().",
+      ]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/Registered agent 'host'/); // the app booted; the worker never started
+      expect(double.registrations).toEqual([]);
+    } finally {
+      await double.close();
+    }
   });
 });
 
