@@ -55,7 +55,9 @@ async function fold(final) {
   }
 }
 let folding = Promise.resolve();
-const folder = setInterval(() => (folding = folding.then(() => fold(false))), 3000);
+const folder = setInterval(() => {
+  folding = folding.then(() => fold(false)).catch((error) => console.warn(`coverage: folding raw V8 coverage failed: ${error.message}`));
+}, 3000);
 
 const jest = join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin/jest.js');
 const code = await new Promise((resolve) => {
