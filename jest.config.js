@@ -15,4 +15,8 @@ export default {
   globalSetup: '<rootDir>/test/support/live/global-setup.mjs',
   testTimeout: 60000,
   maxWorkers: 2,
+  // Read with --coverage (scripts/coverage.mjs, run by `npm test`, adds the child processes' coverage).
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['<rootDir>/lib/**/*.ts'],
+  coverageReporters: ['json'],
 };

@@ -46,6 +46,8 @@ for (const file of entries(esm).filter((path) => path.endsWith('.js') || path.en
       target: 'node20',
       bundle: false,
       logLevel: 'error',
+      // Maps back to lib/*.ts through tsc's map of the input (the coverage report reads them).
+      sourcemap: true,
       // import() of a peer (a plugin, @nestjs/config) must load its CommonJS build here, not its ESM one.
       supported: { 'dynamic-import': false },
       // import.meta does not exist in CommonJS: give each file its own URL instead.
