@@ -46,7 +46,14 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
   private readonly ended: Promise<void>;
   private markEnded!: () => void;
   private requestClose!: (reason: string) => void;
-  private readonly closeRequested = new Promise<string>((resolve) => (this.requestClose = resolve));
+  private closing = false;
+  private readonly closeRequested = new Promise<string>(
+    (resolve) =>
+      (this.requestClose = (reason) => {
+        this.closing = true;
+        resolve(reason);
+      }),
+  );
   private ctx?: JobContext;
   private room?: Room;
   private finished = false;
@@ -136,6 +143,9 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
     };
     const entry = runInSession(this, () => runWithJobContextAsync(ctx, () => this.options.entry(ctx, hooks)));
     entry.catch((error) => {
+      // As in a job process: once the job is closing (e.g. terminated while ctx.connect() was still
+      // pending), the entry's failure is part of the teardown, not a crash of the call.
+      if (this.closing) return;
       this.fail(error);
       this.requestClose('job crashed');
     });
