@@ -20,7 +20,8 @@ describeLive('live: drain of an `openrtc start` worker on SIGTERM', () => {
 
   describe.each(['coroutine', 'process'] as const)('%s isolation', (isolation) => {
     it('the call in flight goes on until it hangs up, new rooms go to the other worker, and the process exits 143', async () => {
-      const draining = await startWorker(server(), isolation);
+      // A drainTimeout far beyond the call (the sample sets 20 s; a loaded machine answers slower).
+      const draining = await startWorker(server(), isolation, { OPENRTC_DRAIN_TIMEOUT: '600' });
       // The only worker so far: LiveKit gives it the first call.
       const first = await call({ server: server(), room: uniqueRoom('restaurant') });
       expect((await jobOf(server(), first.room, 120_000)).workerId).toBe(draining.workerId);
@@ -65,6 +66,7 @@ describeLive('live: drain of an `openrtc start` worker on SIGTERM', () => {
       const worker = await startWorker(server(), isolation, { OPENRTC_DRAIN_TIMEOUT: '3' });
       const caller = await call({ server: server(), room: uniqueRoom('dental') });
       const jobId = await agentJobId(caller, 120_000);
+      expect((await jobOf(server(), caller.room)).workerId).toBe(worker.workerId);
       await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes(CALL_SCRIPTS.dental!.greeting), 120_000);
       worker.cli.child.kill('SIGTERM');
       const { code, signal, stdout } = await worker.cli.exited;

@@ -17,12 +17,13 @@ export interface WorkerProcess {
 /**
  * Starts `openrtc start` on the built sample in a process of its own (its own rtc-node runtime,
  * as a real deployment's workers have), registered with `server`; settings by environment, models
- * scripted. Every process started is killed (with its children) in afterAll, whatever happened.
+ * scripted. Every process a test started is killed (with its children) after that test, whatever
+ * happened: a worker left registered would take the next test's rooms.
  */
 export function useWorkerProcesses(): (server: LiveKitServer, isolation: Isolation, settings?: Record<string, string>) => Promise<WorkerProcess> {
   const started: CliProcess[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map((cli) => cli.killTree()));
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((cli) => cli.killTree()));
   }, 30_000);
   return async (server, isolation, settings = {}) => {
     assertBuilt();
