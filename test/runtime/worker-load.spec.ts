@@ -2,15 +2,18 @@ import { WorkerStatus } from '@livekit/protocol';
 import type { DispatchDouble, LoadReport } from '../support/dispatch-double.js';
 import { startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
-// What the real AgentServer reports in `updateWorker`: the module's load, active / maxConcurrentSessions.
+// What the real AgentServer reports in `updateWorker`: the module's session load, active / maxConcurrentSessions.
 describe('worker load reports through the dispatch double', () => {
   const h = useWorkerHarness();
 
   /** The first report sent after `since` (reports before it may predate the change). */
+  // The session load alone: headroom (its own spec, worker-headroom) would add the loop's and CPU's share.
+  const SESSIONS_ONLY = { maxEventLoopUtilization: false, maxCpuUtilization: false } as const;
+
   const reportAfter = (since: number, timeoutMs = 6000): Promise<LoadReport> => h.double.waitForLoadReport((r) => r.at > since, timeoutMs);
 
   it('reports active / maxConcurrentSessions every 2.5 s: 0, 0.5, 1.0 (FULL) and back to 0', async () => {
-    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4 });
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4, ...SESSIONS_ONLY });
     const { pool } = h.worker!;
     const registeredAt = h.double.registrations[0]!.at;
 
@@ -46,7 +49,7 @@ describe('worker load reports through the dispatch double', () => {
   });
 
   it('counts an accepted offer awaiting its assignment in the load', async () => {
-    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4 });
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4, ...SESSIONS_ONLY });
     const session = await h.worker.pool.simulateSession({ agent: 'concierge' });
     expect((await h.double.offer({ roomName: 'lobby' })).available).toBe(true);
     expect(h.worker.pool.currentLoad()).toBe(0.5);
