@@ -52,8 +52,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'start',
     summary: 'Run the worker in production mode: registers with LiveKit and serves every agent of the app',
-    flags: WORKER_FLAGS,
-    notes: ['SIGINT or SIGTERM drains running sessions (up to --drain-timeout), then closes; a second Ctrl+C forces the exit.'],
+    flags: [
+      ...WORKER_FLAGS.slice(0, -1),
+      { name: 'workers', type: 'string', value: '<n|auto>', description: 'run n workers, each its own process registered with LiveKit (auto: one per core), supervised', env: 'OPENRTC_WORKERS' },
+      HELP,
+    ],
+    notes: [
+      'SIGINT or SIGTERM drains running sessions (up to --drain-timeout), then closes; a second Ctrl+C forces the exit.',
+      "With --workers, each worker's lines start with [worker <n>]; a worker that dies is restarted with backoff; a signal drains them all.",
+    ],
   },
   {
     name: 'dev',
