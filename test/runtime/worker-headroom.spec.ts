@@ -11,7 +11,8 @@ describe('admission by event-loop headroom through the dispatch double', () => {
   afterEach(() => burner?.stop());
 
   it('refuses offers while the loop is busy, reports FULL, and accepts again once it is calm', async () => {
-    h.worker = await startWorker(h.double, { maxConcurrentSessions: 10 }); // default maxEventLoopUtilization 0.7
+    // The default limits (the worker fixture turns them off for the other specs).
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 10, maxEventLoopUtilization: 0.7, maxCpuUtilization: 0.9 });
     const { pool, logger } = h.worker;
     await until(() => pool.stats().headroom.eventLoopUtilization !== undefined && !pool.stats().headroom.exhausted, 30_000, 'a first calm reading');
 

@@ -7,13 +7,10 @@ describe('worker load reports through the dispatch double', () => {
   const h = useWorkerHarness();
 
   /** The first report sent after `since` (reports before it may predate the change). */
-  // The session load alone: headroom (its own spec, worker-headroom) would add the loop's and CPU's share.
-  const SESSIONS_ONLY = { maxEventLoopUtilization: false, maxCpuUtilization: false } as const;
-
   const reportAfter = (since: number, timeoutMs = 6000): Promise<LoadReport> => h.double.waitForLoadReport((r) => r.at > since, timeoutMs);
 
   it('reports active / maxConcurrentSessions every 2.5 s: 0, 0.5, 1.0 (FULL) and back to 0', async () => {
-    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4, ...SESSIONS_ONLY });
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4 });
     const { pool } = h.worker!;
     const registeredAt = h.double.registrations[0]!.at;
 
@@ -49,7 +46,7 @@ describe('worker load reports through the dispatch double', () => {
   });
 
   it('counts an accepted offer awaiting its assignment in the load', async () => {
-    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4, ...SESSIONS_ONLY });
+    h.worker = await startWorker(h.double, { maxConcurrentSessions: 4 });
     const session = await h.worker.pool.simulateSession({ agent: 'concierge' });
     expect((await h.double.offer({ roomName: 'lobby' })).available).toBe(true);
     expect(h.worker.pool.currentLoad()).toBe(0.5);
