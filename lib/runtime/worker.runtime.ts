@@ -342,6 +342,7 @@ export class WorkerRuntime {
 
   /** Lets go of what the host holds in this process: the pool seam's entry, the fault guard, the RTC runtime. */
   private async release(): Promise<void> {
+    this.admission.headroom.stop();
     if (this.poolKey) unregisterPoolHost(this.poolKey);
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     this.cleanups = [];
