@@ -38,6 +38,8 @@ export const SETTING_FLAGS: FlagSpec[] = [
   { name: 'drain-timeout', type: 'string', value: '<seconds>', description: 'how long shutdown waits for running sessions', env: 'OPENRTC_DRAIN_TIMEOUT' },
   { name: 'agent-name', type: 'string', value: '<name>', description: 'register for explicit dispatch under this name', env: 'OPENRTC_AGENT_NAME' },
   { name: 'idle-processes', type: 'string', value: '<n>', description: 'process isolation: children kept booted and waiting for calls', env: 'OPENRTC_IDLE_PROCESSES' },
+  { name: 'max-event-loop-utilization', type: 'string', value: '<share>', description: "refuse offers while the event loop is this busy over the last few seconds (default 0.7; 'false' or 0: off)", env: 'OPENRTC_MAX_EVENT_LOOP_UTILIZATION' },
+  { name: 'max-cpu-utilization', type: 'string', value: '<share>', description: "refuse offers while the worker and its children use this share of the cores (default 0.9; 'false' or 0: off)", env: 'OPENRTC_MAX_CPU_UTILIZATION' },
   { name: 'url', type: 'string', value: '<url>', description: 'LiveKit server URL (ws:// or wss://)', env: 'LIVEKIT_URL' },
   { name: 'api-key', type: 'string', value: '<key>', description: 'LiveKit API key', env: 'LIVEKIT_API_KEY' },
   { name: 'api-secret', type: 'string', value: '<secret>', description: 'LiveKit API secret (prefer the variable: flags show in `ps`)', env: 'LIVEKIT_API_SECRET' },
@@ -50,8 +52,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'start',
     summary: 'Run the worker in production mode: registers with LiveKit and serves every agent of the app',
-    flags: WORKER_FLAGS,
-    notes: ['SIGINT or SIGTERM drains running sessions (up to --drain-timeout), then closes; a second Ctrl+C forces the exit.'],
+    flags: [
+      ...WORKER_FLAGS.slice(0, -1),
+      { name: 'workers', type: 'string', value: '<n|auto>', description: 'run n workers, each its own process registered with LiveKit (auto: one per core), supervised', env: 'OPENRTC_WORKERS' },
+      HELP,
+    ],
+    notes: [
+      'SIGINT or SIGTERM drains running sessions (up to --drain-timeout), then closes; a second Ctrl+C forces the exit.',
+      "With --workers, each worker's lines start with [worker <n>]; a worker that dies is restarted with backoff; a signal drains them all.",
+    ],
   },
   {
     name: 'dev',

@@ -1,5 +1,5 @@
 import type { OpenRtcModuleOptions } from '../options/openrtc-options.interface.js';
-import { NUMERIC_OPTIONS } from '../options/options.environment.js';
+import { NUMERIC_OPTIONS, numericOptionValue } from '../options/options.environment.js';
 import { validateOptionLayer, type OptionLabel } from '../options/options.validation.js';
 import { CliError } from './cli.error.js';
 
@@ -10,6 +10,8 @@ const FLAG_OPTIONS: Record<string, string> = {
   'drain-timeout': 'drainTimeout',
   'agent-name': 'agentName',
   'idle-processes': 'idleProcesses',
+  'max-event-loop-utilization': 'maxEventLoopUtilization',
+  'max-cpu-utilization': 'maxCpuUtilization',
   url: 'livekit.url',
   'api-key': 'livekit.apiKey',
   'api-secret': 'livekit.apiSecret',
@@ -34,7 +36,7 @@ export function settingsFromFlags(flags: Record<string, string | boolean | undef
     const raw = flags[flag];
     if (typeof raw !== 'string') continue;
     const text = raw.trim();
-    const value = NUMERIC_OPTIONS.has(option) && text !== '' && Number.isFinite(Number(text)) ? Number(text) : option.startsWith('livekit.') ? raw : text;
+    const value = NUMERIC_OPTIONS.has(option) ? numericOptionValue(option, text) : option.startsWith('livekit.') ? raw : text;
     if (option.startsWith('livekit.')) livekit[option.slice('livekit.'.length)] = value;
     else options[option] = value;
   }

@@ -9,6 +9,7 @@ import { runConsoleCommand } from './commands/console.command.js';
 import { runDownloadFiles } from './commands/download-files.command.js';
 import { runList } from './commands/list.command.js';
 import { runWorker } from './commands/worker.command.js';
+import { WORKER_INDEX_ENV, argsWithoutWorkers, parseWorkerCount, superviseWorkers } from './commands/workers.supervisor.js';
 
 /**
  * Runs one `openrtc` command line. Resolves with the exit code for commands that finish (`list`,
@@ -37,6 +38,12 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       case 'console':
         await runConsoleCommand(flags);
         return undefined;
+      case 'start': {
+        const workers = process.env[WORKER_INDEX_ENV] ? undefined : parseWorkerCount(flags.workers, process.env.OPENRTC_WORKERS);
+        if (workers !== undefined && workers > 1) return await superviseWorkers(workers, argsWithoutWorkers(argv.slice(1)), io);
+        await runWorker(command.name, flags, io);
+        return undefined;
+      }
       default:
         await runWorker(command.name, flags, io);
         return undefined;

@@ -102,6 +102,18 @@ export interface OpenRtcModuleOptions {
   health?: { host?: string; port?: number };
   /** The VAD every session shares. Default `'native'` (see the README's Benchmarks section for why). */
   vad?: VadImplementation;
+  /**
+   * Admission by headroom: offers are refused (and the worker reports itself full to LiveKit) while
+   * the event loop's utilization over the last few seconds is at or above this share (0-1].
+   * Default 0.7: above it the loop's delay rises steeply. `false` or 0: not checked.
+   */
+  maxEventLoopUtilization?: number | false;
+  /**
+   * Admission by headroom: offers are refused while the CPU of this worker and its child processes
+   * over the last few seconds, as a share of the available cores, is at or above this (0-1].
+   * Default 0.9. `false` or 0: not checked.
+   */
+  maxCpuUtilization?: number | false;
 }
 
 /**
@@ -126,4 +138,6 @@ export interface ResolvedOpenRtcOptions extends Omit<OpenRtcModuleOptions, 'live
   autoStart: boolean;
   turnDetection: TurnDetection;
   vad: VadImplementation;
+  maxEventLoopUtilization: number | false;
+  maxCpuUtilization: number | false;
 }

@@ -7,6 +7,8 @@ export const OPTION_ENVIRONMENT = {
   OPENRTC_DRAIN_TIMEOUT: 'drainTimeout',
   OPENRTC_AGENT_NAME: 'agentName',
   OPENRTC_IDLE_PROCESSES: 'idleProcesses',
+  OPENRTC_MAX_EVENT_LOOP_UTILIZATION: 'maxEventLoopUtilization',
+  OPENRTC_MAX_CPU_UTILIZATION: 'maxCpuUtilization',
   LIVEKIT_URL: 'livekit.url',
   LIVEKIT_API_KEY: 'livekit.apiKey',
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
@@ -14,7 +16,16 @@ export const OPTION_ENVIRONMENT = {
 } as const;
 
 /** The options whose environment variable and CLI flag hold a number. */
-export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses']);
+export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses', 'maxEventLoopUtilization', 'maxCpuUtilization']);
+
+/** Numeric options that `false` turns off; the text 'false' (environment, CLI) means the same. */
+export const SWITCHABLE_OPTIONS: ReadonlySet<string> = new Set(['maxEventLoopUtilization', 'maxCpuUtilization']);
+
+/** A numeric option's text as its value: a number, false for 'false' where the option takes it, else the text (validation names it). */
+export function numericOptionValue(option: string, text: string): unknown {
+  if (SWITCHABLE_OPTIONS.has(option) && text.toLowerCase() === 'false') return false;
+  return text !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+}
 
 /**
  * Reads the option layer that environment variables set (through ConfigService when ConfigModule is
@@ -31,7 +42,7 @@ export function readEnvironmentOptions(read: (name: string) => string | undefine
       livekit[option.slice('livekit.'.length)] = raw;
     } else if (NUMERIC_OPTIONS.has(option)) {
       // Text that is no number stays text, so validation rejects it with the option's own rule (integer or not).
-      options[option] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      options[option] = numericOptionValue(option, raw);
     } else {
       options[option] = raw;
     }

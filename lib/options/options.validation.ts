@@ -8,6 +8,7 @@ const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
   'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents', 'processBootTimeout',
+  'maxEventLoopUtilization', 'maxCpuUtilization',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -77,6 +78,9 @@ export function resolveModuleOptions(options: OpenRtcModuleOptions = {}): Resolv
     defaultAgent: options.defaultAgent?.trim(),
     defaults: { ...options.defaults },
     livekit: { ...options.livekit },
+    // 0 turns a headroom check off, as false does.
+    ...(options.maxEventLoopUtilization === 0 ? { maxEventLoopUtilization: false } : {}),
+    ...(options.maxCpuUtilization === 0 ? { maxCpuUtilization: false } : {}),
   };
 }
 
@@ -92,6 +96,12 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
   positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
   positiveInteger('idleProcesses', options.idleProcesses);
+  for (const option of ['maxEventLoopUtilization', 'maxCpuUtilization'] as const) {
+    const value = options[option];
+    if (value !== undefined && value !== false && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1)) {
+      fail(option, value, 'a share from 0 to 1 such as 0.7 (false or 0: not checked)');
+    }
+  }
   for (const option of DURATION_OPTIONS) {
     const value = options[option];
     if (value === undefined) continue;

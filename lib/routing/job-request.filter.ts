@@ -4,10 +4,18 @@ import { AgentRoutingError } from '../errors/openrtc.errors.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from './agent.resolver.js';
 
+/** Why an offer the app would take is refused. */
+export type AdmissionRefusal = 'capacity' | 'headroom' | 'draining';
+
 export interface AdmissionState {
   draining(): boolean;
-  /** Reserves a session slot for an accepted job; false when the worker is at capacity. */
-  reserve(jobId: string): boolean;
+  /**
+   * Reserves a session slot for an accepted job; otherwise says why not (at capacity, or no
+   * headroom left), with the sentence the log gives.
+   */
+  reserve(jobId: string): { refused: AdmissionRefusal; why: string } | undefined;
+  /** Counts an offer refused for a reason `reserve` did not report (the drain). */
+  refused?(reason: AdmissionRefusal): void;
 }
 
 /**
@@ -22,6 +30,7 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
     const roomName = request.room?.name ?? '';
     const jobId = request.id;
     if (admission.draining()) {
+      admission.refused?.('draining');
       logger.log(`Rejecting job '${jobId}' for room '${roomName}': the worker is draining.`);
       return request.reject();
     }
@@ -42,9 +51,10 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
     const reject = request.reject.bind(request);
     request.accept = async (...args: Parameters<JobRequest['accept']>) => {
       if (answered) return;
-      if (!admission.reserve(jobId)) {
+      const refusal = admission.reserve(jobId);
+      if (refusal) {
         answered = 'reject';
-        logger.warn(`Rejecting job '${jobId}' for room '${roomName}': maxConcurrentSessions (${options.maxConcurrentSessions}) reached.`);
+        logger.warn(`Rejecting job '${jobId}' for room '${roomName}': ${refusal.why}.`);
         return reject();
       }
       answered = 'accept';

@@ -13,6 +13,8 @@ import type { RoutingJob } from '../routing/routing-job.interface.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import { isProcessChild } from './process/process-role.js';
+import type { HeadroomReading } from './headroom.monitor.js';
+import type { RefusalCounts } from './offer.admission.js';
 import type { SessionOutcome } from './session-outcome.tracker.js';
 import { WorkerRuntime, type SimulateSessionOptions, type SimulatedSession, type StartOptions } from './worker.runtime.js';
 
@@ -27,6 +29,12 @@ export interface PoolStats {
   succeeded: number;
   failed: number;
   consecutiveFailures: number;
+  /** What LiveKit is told: `load`, or the share of headroom used where higher (1: FULL). */
+  reportedLoad: number;
+  /** Offers refused so far: at capacity (maxConcurrentSessions), without headroom (loop or CPU), while draining. */
+  refusals: RefusalCounts;
+  /** Event-loop and CPU utilization over the last few seconds (undefined before the worker starts measuring). */
+  headroom: HeadroomReading;
 }
 
 /**
@@ -118,6 +126,8 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
       succeeded: runtime.outcomes.succeeded,
       failed: runtime.outcomes.failed,
       consecutiveFailures: runtime.supervisor.consecutiveFailures,
+      reportedLoad: runtime.reportedLoad(),
+      ...runtime.admissionStats,
     };
   }
 

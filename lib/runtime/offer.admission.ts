@@ -1,6 +1,7 @@
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from '../routing/agent.resolver.js';
-import { createRequestFilter } from '../routing/job-request.filter.js';
+import { createRequestFilter, type AdmissionRefusal } from '../routing/job-request.filter.js';
+import { HeadroomMonitor, type HeadroomReading } from './headroom.monitor.js';
 
 /** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
 const RESERVATION_MS = 10_000;
@@ -11,20 +12,39 @@ export interface WorkerState {
   activeSessions(): number;
 }
 
+/** @publicApi Offers refused so far, by reason. */
+export type RefusalCounts = Record<AdmissionRefusal, number>;
+
 /**
- * What an offer gets, and why: refused while the worker drains, at capacity, or when this worker
- * cannot route the job (an unknown agent name, decided from the job at the offer, so LiveKit can
- * give it to a worker that can); otherwise the app's filter decides. An accepted offer holds a
- * session slot until its assignment arrives, so a burst of offers cannot overshoot capacity.
+ * What an offer gets, and why: refused while the worker drains, at capacity, without headroom
+ * (its event loop or CPU too busy over the last seconds: an offer taken then would degrade every
+ * call), or when this worker cannot route the job (an unknown agent name, decided from the job at
+ * the offer, so LiveKit can give it to a worker that can); otherwise the app's filter decides. An
+ * accepted offer holds a session slot until its assignment arrives, so a burst of offers cannot
+ * overshoot capacity.
  */
 export class OfferAdmission {
   private readonly reservations = new Map<string, NodeJS.Timeout>();
+  readonly headroom: HeadroomMonitor;
+  readonly refusals: RefusalCounts = { capacity: 0, headroom: 0, draining: 0 };
 
   constructor(
     private readonly options: ResolvedOpenRtcOptions,
     private readonly resolver: AgentResolver,
     private readonly worker: WorkerState,
-  ) {}
+  ) {
+    this.headroom = new HeadroomMonitor(options);
+  }
+
+  /** Sessions held and offers reserved, over maxConcurrentSessions: 1 at capacity. */
+  sessionLoad(): number {
+    return (this.worker.activeSessions() + this.reservations.size) / this.options.maxConcurrentSessions;
+  }
+
+  /** What LiveKit is told: the session load, or the headroom used where that is higher (capped at 1, FULL). */
+  reportedLoad(reading: HeadroomReading = this.headroom.read()): number {
+    return Math.min(1, Math.max(this.sessionLoad(), reading.load));
+  }
 
   /** Offers accepted whose assignment has not arrived yet. */
   get reserved(): number {
@@ -36,6 +56,7 @@ export class OfferAdmission {
     return createRequestFilter(this.options, this.resolver, {
       draining: () => this.worker.draining(),
       reserve: (jobId) => this.reserve(jobId),
+      refused: (reason) => void (this.refusals[reason] += 1),
     });
   }
 
@@ -48,13 +69,25 @@ export class OfferAdmission {
   clear(): void {
     for (const timer of this.reservations.values()) clearTimeout(timer);
     this.reservations.clear();
+    this.headroom.stop();
   }
 
-  private reserve(jobId: string): boolean {
-    if (this.worker.activeSessions() + this.reservations.size >= this.options.maxConcurrentSessions) return false;
+  private reserve(jobId: string): { refused: AdmissionRefusal; why: string } | undefined {
+    if (this.worker.activeSessions() + this.reservations.size >= this.options.maxConcurrentSessions) {
+      this.refusals.capacity += 1;
+      return { refused: 'capacity', why: `maxConcurrentSessions (${this.options.maxConcurrentSessions}) reached` };
+    }
+    const reading = this.headroom.read();
+    if (reading.exhausted) {
+      this.refusals.headroom += 1;
+      const why = reading.exhausted === 'event loop'
+        ? `no headroom: event-loop utilization ${reading.eventLoopUtilization!.toFixed(2)} over the last seconds is at or above maxEventLoopUtilization (${this.options.maxEventLoopUtilization})`
+        : `no headroom: the worker's processes used ${reading.cpuUtilization!.toFixed(2)} of the cores over the last seconds, at or above maxCpuUtilization (${this.options.maxCpuUtilization})`;
+      return { refused: 'headroom', why };
+    }
     const timer = setTimeout(() => this.reservations.delete(jobId), RESERVATION_MS);
     timer.unref();
     this.reservations.set(jobId, timer);
-    return true;
+    return undefined;
   }
 }

@@ -101,9 +101,19 @@ export class WorkerRuntime {
     return this.coroutines ? this.coroutines.prewarmCount : this.childProcesses;
   }
 
-  /** The load reported to LiveKit: active / maxConcurrentSessions (FULL at 1.0). */
+  /** Sessions held (and offers reserved) / maxConcurrentSessions: 1.0 at capacity. */
   currentLoad(): number {
-    return (this.activeSessions + this.admission.reserved) / this.options.maxConcurrentSessions;
+    return this.admission.sessionLoad();
+  }
+
+  /** The load reported to LiveKit: the session load, or the share of headroom used where higher (FULL at 1.0). */
+  reportedLoad(): number {
+    return this.admission.reportedLoad();
+  }
+
+  /** Offers refused so far by reason, and the headroom reading now. */
+  get admissionStats() {
+    return { refusals: { ...this.admission.refusals }, headroom: this.admission.headroom.read() };
   }
 
   start(startOptions: StartOptions = {}): Promise<void> {
@@ -131,7 +141,7 @@ export class WorkerRuntime {
       apiSecret: credentials.apiSecret ?? 'offline',
       agentName: options.agentName,
       requestFunc: this.admission.requestFunc(),
-      loadFunc: async () => this.currentLoad(),
+      loadFunc: async () => this.reportedLoad(),
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
       // Process mode's warm children; coroutine mode has none.
@@ -149,6 +159,8 @@ export class WorkerRuntime {
     // Reading activeJobs walks the pool's `processes`, which hands our host its ProcPool.
     void this.server.activeJobs;
     if (!this.procPool) throw new OpenRtcSetupError('The worker pool did not attach to the AgentServer.');
+    // Headroom is measured from here on: loading the app and the models is no call's cost.
+    this.admission.headroom.start();
     if (connect) await this.register(this.server, credentials as { url: string; apiKey: string; apiSecret: string });
     else {
       this.procPool.start();
@@ -330,6 +342,7 @@ export class WorkerRuntime {
 
   /** Lets go of what the host holds in this process: the pool seam's entry, the fault guard, the RTC runtime. */
   private async release(): Promise<void> {
+    this.admission.headroom.stop();
     if (this.poolKey) unregisterPoolHost(this.poolKey);
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     this.cleanups = [];

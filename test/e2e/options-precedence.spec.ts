@@ -52,6 +52,7 @@ describe('option precedence: CLI > environment > forRoot() > default', () => {
     expect(options).toEqual({
       isolation: 'coroutine', maxConcurrentSessions: 50, consecutiveFailureLimit: 5, drainTimeout: 30, acceptOnlyRegisteredRooms: false,
       logLevel: 'info', autoStart: false, turnDetection: 'audio', vad: 'native', defaults: {}, livekit: {}, agentName: undefined, defaultAgent: undefined,
+      maxEventLoopUtilization: 0.7, maxCpuUtilization: 0.9,
     });
   });
 

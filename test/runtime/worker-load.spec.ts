@@ -2,7 +2,7 @@ import { WorkerStatus } from '@livekit/protocol';
 import type { DispatchDouble, LoadReport } from '../support/dispatch-double.js';
 import { startWorker, useWorkerHarness } from '../fixtures/worker-protocol.fixture.js';
 
-// What the real AgentServer reports in `updateWorker`: the module's load, active / maxConcurrentSessions.
+// What the real AgentServer reports in `updateWorker`: the module's session load, active / maxConcurrentSessions.
 describe('worker load reports through the dispatch double', () => {
   const h = useWorkerHarness();
 

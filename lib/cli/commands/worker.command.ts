@@ -8,6 +8,7 @@ import type { CommandName } from '../cli.commands.js';
 import { CliError } from '../cli.error.js';
 import { settingsFromFlags } from '../cli.settings.js';
 import { exitOnShutdownSignals } from '../shutdown.handler.js';
+import { WORKER_INDEX_ENV, WORKER_REGISTERED_MESSAGE } from './workers.supervisor.js';
 
 /** `openrtc dev` reports no load limit, as LiveKit's dev mode does, unless a session limit is set somewhere. */
 const DEV_SESSION_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -60,6 +61,13 @@ export async function runWorker(name: Extract<CommandName, 'start' | 'dev' | 'co
     `${production ? 'worker' : 'dev worker'} registered with ${options.livekit.url}${options.agentName ? ` as '${options.agentName}'` : ''}: ` +
       `${names.length} agent(s) (${names.join(', ')}), ${options.isolation} isolation${warm}, ${limit}.`,
   );
+
+  if (process.env[WORKER_INDEX_ENV] && process.send) {
+    // One of `start --workers`: tell the supervisor, and drain if it goes away without a word.
+    process.send(WORKER_REGISTERED_MESSAGE);
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    process.channel?.unref();
+  }
 
   if (name === 'connect') {
     const room = flags.room as string;
