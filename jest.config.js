@@ -13,7 +13,8 @@ export default {
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   // Finds or builds livekit-server for test/live (or prints one SKIPPED line saying how to get one).
   globalSetup: '<rootDir>/test/support/live/global-setup.mjs',
-  testTimeout: 60000,
+  // A bound on waits for events, not a speed check: a loaded 2-core machine boots workers slowly.
+  testTimeout: 120000,
   maxWorkers: 2,
   // Read with --coverage (scripts/coverage.mjs, run by `npm test`, adds the child processes' coverage).
   coverageProvider: 'v8',

@@ -52,12 +52,12 @@ export class CliProcess {
   }
 
   /** Resolves with the first match of `pattern` in stderr (where the CLI's own lines go). */
-  waitForStderr(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  waitForStderr(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
     return this.waitForOutput('stderr', pattern, timeoutMs);
   }
 
   /** Resolves with the first match of `pattern` in stdout, read without its colour escapes (pino-pretty colours LiveKit's logs). */
-  waitForStdout(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  waitForStdout(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
     return this.waitForOutput('stdout', pattern, timeoutMs);
   }
 

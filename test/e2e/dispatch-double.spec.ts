@@ -26,11 +26,12 @@ beforeAll(() => initializeLogger({ pretty: false, level: 'warn' }));
 beforeEach(async () => {
   double = await DispatchDouble.start({ apiKey: API_KEY, apiSecret: API_SECRET });
 });
+// A server that never registered (wrong secret) closes only after upstream's retry loop gives up.
 afterEach(async () => {
   await server?.close();
   server = undefined;
   await double.close();
-});
+}, 150_000);
 // AgentServer.close() leaves each connection's 2.5 s load interval to clear itself on its next tick
 // (calling loadFunc once more); let the last server's intervals take that tick so jest exits cleanly.
 afterAll(() => new Promise((resolve) => setTimeout(resolve, 2600)));
@@ -121,10 +122,11 @@ describe('DispatchDouble with the real AgentServer', () => {
 
   it('counts a worker with the wrong API secret as an auth failure and never registers it', async () => {
     startServer({ apiSecret: 'not-the-secret' });
-    await double.waitFor(() => double.authFailures >= 1, undefined, 'an auth failure');
+    // run() first boots upstream's inference process, which takes long on a loaded machine.
+    await double.waitFor(() => double.authFailures >= 1, 90_000, 'an auth failure');
     expect(double.registrations).toHaveLength(0);
     expect(double.received).toHaveLength(0);
-  });
+  }, 120_000);
 
   it('an accepted offer carries the accept arguments; the assignment reaches a job child; termination ends it', async () => {
     const requests: JobRequest[] = [];
@@ -153,20 +155,20 @@ describe('DispatchDouble with the real AgentServer', () => {
       expect(requests).toHaveLength(1);
       expect(requests[0]).toMatchObject({ id: answer.jobId, agentName: 'concierge', job: { metadata: spec.metadata }, room: { name: 'lobby', sid: 'RM_lobby', metadata: 'room-meta' } });
 
-      await poll(() => existsSync(out), 30_000);
+      await poll(() => existsSync(out), 90_000);
       const seen = JSON.parse(readFileSync(out, 'utf8'));
       expect(seen).toMatchObject({ jobId: answer.jobId, room: 'lobby', url: 'ws://127.0.0.1:1', token: 'room-token-1', identity: `agent-${answer.jobId}` });
       expect(seen.pid).not.toBe(process.pid);
       expect(s.activeJobs.map((j) => j.job.id)).toEqual([answer.jobId]);
 
       double.terminate(answer.jobId);
-      await poll(() => !isAlive(seen.pid), 30_000);
+      await poll(() => !isAlive(seen.pid), 90_000);
       // Upstream quirk: with no idle processes (dev mode) a finished executor is never removed from the
       // pool, so activeJobs keeps listing the job after its child has exited.
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 
   it('an unnamed worker refuses offers, and re-registers with a new worker id after the connection drops', async () => {
     const s = startServer({ requestFunc: (req) => req.reject() });
