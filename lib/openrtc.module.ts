@@ -1,5 +1,6 @@
 import { Module, Scope } from '@nestjs/common';
 import { DiscoveryModule, REQUEST } from '@nestjs/core';
+import { SessionEventsExplorer } from './observability/session-events.explorer.js';
 import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
 import { AgentRegistry } from './agents/agent.registry.js';
 import { AgentsExplorer } from './agents/agents.explorer.js';
@@ -28,6 +29,7 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
     SessionEntrypoint,
     WorkerRuntime,
     AgentPool,
+    SessionEventsExplorer,
     { provide: OPENRTC_POOL, useExisting: AgentPool },
     // The session is the "request" of its DI context (see AgentInstanceFactory).
     { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },

@@ -3,11 +3,14 @@ import type { JobRequest } from '@livekit/agents';
 import { AgentRoutingError } from '../errors/openrtc.errors.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from './agent.resolver.js';
+import type { OfferRefusal } from '../observability/runtime-snapshot.interface.js';
 
 export interface AdmissionState {
   draining(): boolean;
   /** Reserves a session slot for an accepted job; false when the worker is at capacity. */
   reserve(jobId: string): boolean;
+  /** How the offer was answered: once per offer. */
+  offered?(outcome: 'accepted' | OfferRefusal): void;
 }
 
 /**
@@ -23,6 +26,7 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
     const jobId = request.id;
     if (admission.draining()) {
       logger.log(`Rejecting job '${jobId}' for room '${roomName}': the worker is draining.`);
+      admission.offered?.('draining');
       return request.reject();
     }
     // Routed here from the job itself (metadata, room name, defaultAgent), so that a job naming an
@@ -34,16 +38,19 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
       } catch (error) {
         if (!(error instanceof AgentRoutingError)) throw error;
         logger.warn(`Refusing job '${jobId}' for room '${roomName}': ${error.message}`);
+        admission.offered?.('unroutable');
         return request.reject();
       }
     }
     let answered: 'accept' | 'reject' | undefined;
+    let refusal: OfferRefusal = 'filter';
     const accept = request.accept.bind(request);
     const reject = request.reject.bind(request);
     request.accept = async (...args: Parameters<JobRequest['accept']>) => {
       if (answered) return;
       if (!admission.reserve(jobId)) {
         answered = 'reject';
+        refusal = 'capacity';
         logger.warn(`Rejecting job '${jobId}' for room '${roomName}': maxConcurrentSessions (${options.maxConcurrentSessions}) reached.`);
         return reject();
       }
@@ -77,5 +84,6 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
       logger.error(`requestFilter threw for job '${jobId}'; rejecting it: ${(error as Error)?.message ?? error}`);
     }
     if (!answered) await request.reject();
+    admission.offered?.(answered === 'accept' ? 'accepted' : refusal);
   };
 }

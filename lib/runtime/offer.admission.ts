@@ -1,6 +1,7 @@
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from '../routing/agent.resolver.js';
 import { createRequestFilter } from '../routing/job-request.filter.js';
+import type { OfferRefusal } from '../observability/runtime-snapshot.interface.js';
 
 /** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
 const RESERVATION_MS = 10_000;
@@ -9,6 +10,8 @@ export interface WorkerState {
   draining(): boolean;
   /** Sessions running now. */
   activeSessions(): number;
+  /** How an offer was answered (once per offer). */
+  offered?(outcome: 'accepted' | OfferRefusal): void;
 }
 
 /**
@@ -36,6 +39,7 @@ export class OfferAdmission {
     return createRequestFilter(this.options, this.resolver, {
       draining: () => this.worker.draining(),
       reserve: (jobId) => this.reserve(jobId),
+      offered: (outcome) => this.worker.offered?.(outcome),
     });
   }
 

@@ -33,6 +33,8 @@ export interface StartedSession {
   agent: voice.Agent;
   session: voice.AgentSession;
   greeting?: voice.SpeechHandle;
+  /** What the session knows about itself (what `@InjectSession()` yields). */
+  info: OpenRtcSession;
 }
 
 /**
@@ -79,7 +81,7 @@ export class SessionEntrypoint {
       });
       const greeting = route.agent.greeting ? session.generateReply({ instructions: route.agent.greeting }) : undefined;
       io.started?.(session, greeting);
-      return { route, agent, session, greeting };
+      return { route, agent, session, greeting, info };
     } catch (error) {
       this.logger.error(`Session for job '${jobId}' (agent '${agentName}') failed: ${(error as Error)?.message ?? error}`, (error as Error)?.stack);
       throw error;
