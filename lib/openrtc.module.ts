@@ -1,6 +1,7 @@
 import { Module, Scope } from '@nestjs/common';
 import { DiscoveryModule, REQUEST } from '@nestjs/core';
 import { SessionEventsExplorer } from './observability/session-events.explorer.js';
+import { OpenRtcMetrics } from './metrics/openrtc.metrics.js';
 import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
 import { AgentRegistry } from './agents/agent.registry.js';
 import { AgentsExplorer } from './agents/agents.explorer.js';
@@ -30,6 +31,7 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
     WorkerRuntime,
     AgentPool,
     SessionEventsExplorer,
+    OpenRtcMetrics,
     { provide: OPENRTC_POOL, useExisting: AgentPool },
     // The session is the "request" of its DI context (see AgentInstanceFactory).
     { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },
