@@ -1,3 +1,4 @@
+import type { JobRequest } from '@livekit/agents';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from '../routing/agent.resolver.js';
 import { createRequestFilter } from '../routing/job-request.filter.js';
@@ -22,6 +23,8 @@ export interface WorkerState {
  */
 export class OfferAdmission {
   private readonly reservations = new Map<string, NodeJS.Timeout>();
+  /** Offers requestFunc was asked about whose answer has not been sent yet. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly options: ResolvedOpenRtcOptions,
@@ -36,11 +39,24 @@ export class OfferAdmission {
 
   /** The AgentServer's requestFunc. */
   requestFunc() {
-    return createRequestFilter(this.options, this.resolver, {
+    const filter = createRequestFilter(this.options, this.resolver, {
       draining: () => this.worker.draining(),
       reserve: (jobId) => this.reserve(jobId),
       offered: (outcome) => this.worker.offered?.(outcome),
     });
+    return (request: JobRequest) => {
+      this.asked.add(request.id);
+      return filter(request);
+    };
+  }
+
+  /**
+   * The AgentServer answered an offer (its availability message). While it drains it refuses
+   * offers itself, without asking requestFunc: those are counted here as refused for draining.
+   */
+  answered(jobId: string, available: boolean): void {
+    if (this.asked.delete(jobId) || available) return;
+    this.worker.offered?.('draining');
   }
 
   /** The assignment arrived (or the job launched): its slot now counts as an active session. */
@@ -50,6 +66,7 @@ export class OfferAdmission {
   }
 
   clear(): void {
+    this.asked.clear();
     for (const timer of this.reservations.values()) clearTimeout(timer);
     this.reservations.clear();
   }

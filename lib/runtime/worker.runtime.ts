@@ -197,6 +197,10 @@ export class WorkerRuntime {
       );
     }
     this.connected = true;
+    server.event.on('worker_msg', (message: { message?: { case?: string; value?: { jobId?: string; available?: boolean } } }) => {
+      const { case: kind, value } = message.message ?? {};
+      if (kind === 'availability' && value?.jobId) this.admission.answered(value.jobId, value.available === true);
+    });
     const registered = new Promise<void>((resolve) =>
       server.event.once('worker_registered', () => {
         this.registered = true;
