@@ -1,8 +1,9 @@
 export { OpenRtcModule } from './openrtc.module.js';
 export { OPENRTC_MODULE_OPTIONS, type OpenRtcModuleAsyncOptions } from './openrtc.module-definition.js';
-export { OPENRTC_SESSION } from './openrtc.constants.js';
+export { OPENRTC_AGENT_SESSION, OPENRTC_SESSION } from './openrtc.constants.js';
 export { Agent, type VoiceAgentClass } from './agents/agent.decorator.js';
 export { InjectSession } from './agents/inject-session.decorator.js';
+export { InjectAgentSession } from './agents/inject-agent-session.decorator.js';
 export type { AgentConfig, AgentDiscoveryConfig, AgentSettings, ProviderFactory, ProviderValue, SessionOptions } from './agents/agent-config.interface.js';
 export type { OpenRtcSession } from './agents/session-context.interface.js';
 export type {
