@@ -75,7 +75,7 @@ describe('health (Terminus) and offer metrics through the dispatch double', () =
     h.worker = undefined;
     expect(health.isAlive()).toEqual({ openrtc: expect.objectContaining({ status: 'down' }) });
     expect(health.isReady()).toEqual({ openrtc: expect.objectContaining({ status: 'down', registered: false }) });
-  });
+  }, 180_000);
 
   it("offers the app's requestFilter refuses count as 'filter', the ones it accepts as accepted", async () => {
     const registry = new Registry();
@@ -96,5 +96,5 @@ describe('health (Terminus) and offer metrics through the dispatch double', () =
     expect((await h.double.offer({ roomName: 'vip-1' })).available).toBe(true);
     expect(await refused(registry)).toEqual({ capacity: 0, draining: 0, unroutable: 0, filter: 1 });
     expect(await registry.getSingleMetric('openrtc_offers_accepted_total')!.get()).toMatchObject({ values: [{ value: 1 }] });
-  });
+  }, 180_000);
 });

@@ -53,5 +53,5 @@ describe('@InjectAgentSession(): the live voice.AgentSession of the call, per se
     await expect(app.resolve(OPENRTC_AGENT_SESSION)).rejects.toThrow(
       "@InjectAgentSession() has no AgentSession here: it is resolved only in a session's DI context, i.e. in an @Agent() class or a request-scoped service it injects (resolved per session).",
     );
-  });
+  }, 180_000);
 });

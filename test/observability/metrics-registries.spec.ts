@@ -54,7 +54,7 @@ describe('metrics: registries, two apps in one process, bad configuration', () =
     expect(openrtcNames(register).length).toBe(12);
     await apps.shift()!.close();
     expect(openrtcNames(register)).toEqual([]);
-  });
+  }, 180_000);
 
   it('apps on separate registries, or with separate prefixes on one, each get their own set', async () => {
     const [a, b] = [new Registry(), new Registry()];
@@ -65,7 +65,7 @@ describe('metrics: registries, two apps in one process, bad configuration', () =
     expect(a.getSingleMetric('second_sessions_active')).toBeDefined();
     expect(b.getSingleMetric('openrtc_sessions_active')).toBeDefined();
     expect(b.getSingleMetric('second_sessions_active')).toBeUndefined();
-  });
+  }, 180_000);
 
   it("a name the registry already holds from someone else fails at startup, naming the metric and the fix", async () => {
     const registry = new Registry();
@@ -77,7 +77,7 @@ describe('metrics: registries, two apps in one process, bad configuration', () =
     );
     // Nothing of ours is left behind in it.
     expect(registry.getMetricsAsArray().map((m) => (m as unknown as { name: string }).name)).toEqual(['openrtc_offers_refused_total']);
-  });
+  }, 180_000);
 
   it('bad metrics options name the field, the value and the fix', async () => {
     expect((await startupError([OpenRtcModule.forRoot({ autoStart: false, metrics: { registry: {} as never } }), FeatureModule])).message).toBe(
@@ -87,11 +87,11 @@ describe('metrics: registries, two apps in one process, bad configuration', () =
     expect((await startupError([OpenRtcModule.forRoot({ autoStart: false, metrics: { prefx: 'x_' } as never }), FeatureModule])).message).toBe(
       "Unknown OpenRtcModule option 'metrics.prefx'. Known options: registry, prefix.",
     );
-  });
+  }, 180_000);
 
   it('prom-client missing: a clear error naming the install command', async () => {
     await expect(loadPromClient('prom-client-not-installed')).rejects.toThrow(
       "OpenRtcModule option 'metrics' needs the package 'prom-client-not-installed', which is not installed: run `npm install prom-client-not-installed`, or remove the 'metrics' option.",
     );
-  });
+  }, 180_000);
 });

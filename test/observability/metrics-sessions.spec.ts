@@ -58,7 +58,7 @@ describe('metrics (prom-client) on a registry passed in the options: sessions', 
 
     const call = await pool.simulateSession({ agent: 'bistro' });
     await call.started;
-    await until(() => pool.snapshot().sessions[0]?.agentName === 'bistro', 10_000, 'the session to be routed');
+    await until(() => pool.snapshot().sessions[0]?.agentName === 'bistro', 60_000, 'the session to be routed');
     expect(await value(registry, 'voice_sessions_active', { agent: 'bistro' })).toBe(1);
     expect(await value(registry, 'voice_sessions_started_total', { agent: 'bistro' })).toBe(1);
     expect(await value(registry, 'voice_worker_load')).toBe(1 / 4);
@@ -81,5 +81,5 @@ describe('metrics (prom-client) on a registry passed in the options: sessions', 
 
     await app.close();
     expect(await registry.getMetricsAsJSON()).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -38,13 +38,13 @@ describe('process isolation: session events and @InjectAgentSession()', () => {
     expect(tracker.pid).not.toBe(process.pid);
     // The child's session state reaches the worker's snapshot.
     await until(() => entries().some((e) => e.event === 'state' && e.state === 'listening'), 60_000, 'the agent to listen');
-    await until(() => pool.snapshot().sessions[0]?.state === 'listening', 20_000, 'the snapshot to show the state');
+    await until(() => pool.snapshot().sessions[0]?.state === 'listening', 60_000, 'the snapshot to show the state');
     expect(pool.snapshot().sessions).toEqual([expect.objectContaining({ jobId: call.jobId, agentName: 'desk', roomName: 'front', simulated: true })]);
 
     expect((await call.end()).status).toBe('success');
-    await until(() => entries().some((e) => e.event === 'end'), 20_000, 'the end event');
+    await until(() => entries().some((e) => e.event === 'end'), 60_000, 'the end event');
     expect(entries().find((e) => e.event === 'end')).toMatchObject({ pid: process.pid, jobId: call.jobId, status: 'success' });
     expect(entries().filter((e) => e.event === 'start' || e.event === 'end').every((e) => e.pid === process.pid)).toBe(true);
     expect(pool.snapshot().sessions).toEqual([]);
-  });
+  }, 180_000);
 });

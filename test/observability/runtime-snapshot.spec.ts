@@ -46,7 +46,7 @@ describe('pool.snapshot(): the worker and one row per live session', () => {
     // The greeting and one reply to the caller's turn: 1 turn, 2 replies.
     await bistro.answered;
     let snapshot: RuntimeSnapshot = pool.snapshot();
-    await until(() => (snapshot = pool.snapshot()).sessions.find((s) => s.jobId === bistro.jobId)?.replies === 2, 20_000, 'the bistro reply in the snapshot');
+    await until(() => (snapshot = pool.snapshot()).sessions.find((s) => s.jobId === bistro.jobId)?.replies === 2, 60_000, 'the bistro reply in the snapshot');
 
     const { worker, sessions } = snapshot;
     expect(worker).toMatchObject({
@@ -84,5 +84,5 @@ describe('pool.snapshot(): the worker and one row per live session', () => {
     await concierge.end();
     expect(pool.snapshot()).toMatchObject({ sessions: [], worker: { activeSessions: 0, sessions: { succeeded: 2, failed: 0 } } });
     expect(pool.stats()).toMatchObject({ registered: false, draining: false });
-  });
+  }, 180_000);
 });
