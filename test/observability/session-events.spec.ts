@@ -3,6 +3,7 @@ import { Injectable, Module, Scope } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { initializeLogger, voice } from '@livekit/agents';
 import { Agent, AgentPool, OnSessionEnd, OnSessionFailed, OnSessionStart, OpenRtcModule, type SessionEndOutcome, type SessionEventInfo } from '@openrtc/nestjs';
+import { startupError } from '../support/nest-app.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 import { ScriptedLLM } from '../support/scripted-llm.js';
 import { until } from '../support/until.js';
@@ -117,4 +118,9 @@ describe('session events: @OnSessionStart/@OnSessionEnd/@OnSessionFailed on any 
     await next.started;
     expect((await next.end()).status).toBe('success');
   }, 180_000);
+
+  it("a bad sessionEventTimeout names the option, the value and what is allowed", async () => {
+    const error = await startupError([OpenRtcModule.forRoot({ autoStart: false, sessionEventTimeout: 0 }), FeatureModule]);
+    expect(error.message).toBe("OpenRtcModule option 'sessionEventTimeout' must be a positive number of seconds, got 0.");
+  });
 });
