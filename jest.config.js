@@ -5,6 +5,7 @@ export default {
   moduleNameMapper: {
     '^@openrtc/nestjs$': '<rootDir>/lib/index.ts',
     '^@openrtc/nestjs/testing$': '<rootDir>/lib/testing/index.ts',
+    '^@openrtc/nestjs/terminus$': '<rootDir>/lib/health/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

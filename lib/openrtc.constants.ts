@@ -1,5 +1,7 @@
 /** Injection token of the per-session context (see `@InjectSession()`). @publicApi */
 export const OPENRTC_SESSION = Symbol.for('@openrtc/nestjs:session');
+/** Injection token of the current call's live `voice.AgentSession` (see `@InjectAgentSession()`). @publicApi */
+export const OPENRTC_AGENT_SESSION = Symbol.for('@openrtc/nestjs:agent-session');
 /** Metadata key under which `@Agent()` stores its options. */
 export const AGENT_METADATA = '@openrtc/nestjs:agent';
 /** Injection token of the resolved module options. */

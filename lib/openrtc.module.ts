@@ -1,9 +1,12 @@
 import { Module, Scope } from '@nestjs/common';
 import { DiscoveryModule, REQUEST } from '@nestjs/core';
+import { SessionEventsExplorer } from './observability/session-events.explorer.js';
+import { OpenRtcMetrics } from './metrics/openrtc.metrics.js';
 import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
 import { AgentRegistry } from './agents/agent.registry.js';
 import { AgentsExplorer } from './agents/agents.explorer.js';
-import { OPENRTC_POOL, OPENRTC_SESSION } from './openrtc.constants.js';
+import { OPENRTC_AGENT_SESSION, OPENRTC_POOL, OPENRTC_SESSION } from './openrtc.constants.js';
+import { agentSessionOf } from './agents/agent-session.binding.js';
 import { ConfigurableModuleClass, OPTIONS_TYPE } from './openrtc.module-definition.js';
 import type { DynamicModule } from '@nestjs/common';
 import { resolvedOptionsProvider } from './options/options.provider.js';
@@ -28,11 +31,14 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
     SessionEntrypoint,
     WorkerRuntime,
     AgentPool,
+    SessionEventsExplorer,
+    OpenRtcMetrics,
     { provide: OPENRTC_POOL, useExisting: AgentPool },
     // The session is the "request" of its DI context (see AgentInstanceFactory).
     { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },
+    { provide: OPENRTC_AGENT_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: agentSessionOf },
   ],
-  exports: [AgentPool, OPENRTC_POOL, OPENRTC_SESSION],
+  exports: [AgentPool, OPENRTC_POOL, OPENRTC_SESSION, OPENRTC_AGENT_SESSION],
 })
 export class OpenRtcModule extends ConfigurableModuleClass {
   /** Every option is optional, so is the argument (the generated builder would crash on `undefined`). */

@@ -114,6 +114,25 @@ export interface OpenRtcModuleOptions {
    * Default 0.9. `false` or 0: not checked.
    */
   maxCpuUtilization?: number | false;
+  /**
+   * Seconds an `@OnSessionStart()` / `@OnSessionEnd()` / `@OnSessionFailed()` handler may run
+   * before it is logged as slow and left behind (the call never waits for it). Default 5.
+   */
+  sessionEventTimeout?: number;
+  /**
+   * Prometheus metrics through `prom-client` (an optional peer: `npm install prom-client`).
+   * `true`: on prom-client's default registry (what `@willsoto/nestjs-prometheus` serves), prefix
+   * `openrtc_`; or `{ registry, prefix }`.
+   */
+  metrics?: boolean | MetricsOptions;
+}
+
+/** @publicApi */
+export interface MetricsOptions {
+  /** A prom-client `Registry`. Default: prom-client's default `register`. */
+  registry?: { registerMetric(metric: unknown): void; getSingleMetric(name: string): unknown; removeSingleMetric(name: string): void };
+  /** Prepended to every metric name. Default `'openrtc_'`. */
+  prefix?: string;
 }
 
 /**

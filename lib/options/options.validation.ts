@@ -9,6 +9,7 @@ const KNOWN_OPTIONS = [
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
   'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents', 'processBootTimeout',
   'maxEventLoopUtilization', 'maxCpuUtilization',
+  'sessionEventTimeout', 'metrics',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -18,7 +19,7 @@ const DEFAULT_KEYS = ['stt', 'llm', 'tts', 'greeting'];
 const AGENT_SETTING_KEYS = [...DEFAULT_KEYS, 'sessionOptions'];
 const LIVEKIT_KEYS = ['url', 'apiKey', 'apiSecret'];
 /** Options that hold seconds and become a Node timer. */
-const DURATION_OPTIONS = ['drainTimeout', 'processBootTimeout'] as const;
+const DURATION_OPTIONS = ['drainTimeout', 'processBootTimeout', 'sessionEventTimeout'] as const;
 /** The longest delay a Node timer takes (2^31-1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_DURATION_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
@@ -124,6 +125,7 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     if (host !== undefined && (typeof host !== 'string' || host === '')) fail('health.host', host, "a host name or address such as '0.0.0.0'");
     if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535)) fail('health.port', port, 'a port number from 0 to 65535 (0: any free port)');
   }
+  checkMetrics(options.metrics);
   for (const hook of ['router', 'requestFilter', 'onFailureLimit'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, options[hook], 'a function');
   }
@@ -164,6 +166,20 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     }
     const url = options.livekit.url as string | undefined;
     if (url !== undefined) checkLiveKitUrl(url);
+  }
+}
+
+/** `metrics: true` or `{ registry?, prefix? }`: a registry must be prom-client's, a prefix a valid metric name start. */
+function checkMetrics(metrics: unknown): void {
+  if (metrics === undefined || typeof metrics === 'boolean') return;
+  if (!plainObject('metrics', metrics)) return;
+  knownKeys('metrics', metrics, ['registry', 'prefix']);
+  const { registry, prefix } = metrics as { registry?: unknown; prefix?: unknown };
+  if (registry !== undefined && (registry === null || typeof (registry as { registerMetric?: unknown }).registerMetric !== 'function')) {
+    fail('metrics.registry', registry, "a prom-client Registry (new Registry(), or prom-client's default `register`)");
+  }
+  if (prefix !== undefined && (typeof prefix !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix))) {
+    fail('metrics.prefix', prefix, "a Prometheus name prefix of letters, digits, '_' or ':' (not starting with a digit), e.g. 'openrtc_'");
   }
 }
 

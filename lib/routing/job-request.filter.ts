@@ -3,6 +3,7 @@ import type { JobRequest } from '@livekit/agents';
 import { AgentRoutingError } from '../errors/openrtc.errors.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from './agent.resolver.js';
+import type { OfferRefusal } from '../observability/runtime-snapshot.interface.js';
 
 /** Why an offer the app would take is refused. */
 export type AdmissionRefusal = 'capacity' | 'headroom' | 'draining';
@@ -16,6 +17,8 @@ export interface AdmissionState {
   reserve(jobId: string): { refused: AdmissionRefusal; why: string } | undefined;
   /** Counts an offer refused for a reason `reserve` did not report (the drain). */
   refused?(reason: AdmissionRefusal): void;
+  /** How the offer was answered: once per offer. */
+  offered?(outcome: 'accepted' | OfferRefusal): void;
 }
 
 /**
@@ -32,6 +35,7 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
     if (admission.draining()) {
       admission.refused?.('draining');
       logger.log(`Rejecting job '${jobId}' for room '${roomName}': the worker is draining.`);
+      admission.offered?.('draining');
       return request.reject();
     }
     // Routed here from the job itself (metadata, room name, defaultAgent), so that a job naming an
@@ -43,18 +47,21 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
       } catch (error) {
         if (!(error instanceof AgentRoutingError)) throw error;
         logger.warn(`Refusing job '${jobId}' for room '${roomName}': ${error.message}`);
+        admission.offered?.('unroutable');
         return request.reject();
       }
     }
     let answered: 'accept' | 'reject' | undefined;
+    let refusal: OfferRefusal = 'filter';
     const accept = request.accept.bind(request);
     const reject = request.reject.bind(request);
     request.accept = async (...args: Parameters<JobRequest['accept']>) => {
       if (answered) return;
-      const refusal = admission.reserve(jobId);
-      if (refusal) {
+      const refused = admission.reserve(jobId);
+      if (refused) {
         answered = 'reject';
-        logger.warn(`Rejecting job '${jobId}' for room '${roomName}': ${refusal.why}.`);
+        refusal = refused.refused;
+        logger.warn(`Rejecting job '${jobId}' for room '${roomName}': ${refused.why}.`);
         return reject();
       }
       answered = 'accept';
@@ -87,5 +94,6 @@ export function createRequestFilter(options: ResolvedOpenRtcOptions, resolver: A
       logger.error(`requestFilter threw for job '${jobId}'; rejecting it: ${(error as Error)?.message ?? error}`);
     }
     if (!answered) await request.reject();
+    admission.offered?.(answered === 'accept' ? 'accepted' : refusal);
   };
 }

@@ -15,6 +15,8 @@ import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interfac
 import { isProcessChild } from './process/process-role.js';
 import type { HeadroomReading } from './headroom.monitor.js';
 import type { RefusalCounts } from './offer.admission.js';
+import { takeSnapshot } from '../observability/runtime.snapshot.js';
+import type { RuntimeSnapshot } from '../observability/runtime-snapshot.interface.js';
 import type { SessionOutcome } from './session-outcome.tracker.js';
 import { WorkerRuntime, type SimulateSessionOptions, type SimulatedSession, type StartOptions } from './worker.runtime.js';
 
@@ -22,7 +24,12 @@ import { WorkerRuntime, type SimulateSessionOptions, type SimulatedSession, type
 export interface PoolStats {
   isolation: ResolvedOpenRtcOptions['isolation'];
   started: boolean;
+  /** Registered with LiveKit and not closed: offers can arrive. */
+  registered: boolean;
+  /** A drain began: no new offers are taken. */
   draining: boolean;
+  /** The LiveKit worker stopped on its own (it gave up reconnecting); see the error logged. */
+  stopped: boolean;
   activeSessions: number;
   load: number;
   prewarmCount: number;
@@ -119,7 +126,9 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
     return {
       isolation: this.options.isolation,
       started: runtime.started,
+      registered: runtime.registered,
       draining: runtime.isDraining,
+      stopped: runtime.stopped,
       activeSessions: runtime.activeSessions,
       load: runtime.currentLoad(),
       prewarmCount: runtime.prewarmCount,
@@ -129,6 +138,11 @@ export class AgentPool implements OnApplicationBootstrap, BeforeApplicationShutd
       reportedLoad: runtime.reportedLoad(),
       ...runtime.admissionStats,
     };
+  }
+
+  /** The worker (isolation, registration, drain, load, memory, event loop) and one row per live session. */
+  snapshot(): RuntimeSnapshot {
+    return takeSnapshot(this.runtime, this.options);
   }
 
   /** Default failure-limit action: drain, then end the process non-zero so the platform restarts it. */

@@ -1,7 +1,9 @@
+import type { JobRequest } from '@livekit/agents';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import type { AgentResolver } from '../routing/agent.resolver.js';
 import { createRequestFilter, type AdmissionRefusal } from '../routing/job-request.filter.js';
 import { HeadroomMonitor, type HeadroomReading } from './headroom.monitor.js';
+import type { OfferRefusal } from '../observability/runtime-snapshot.interface.js';
 
 /** How long an accepted offer holds a session slot while LiveKit sends the assignment. */
 const RESERVATION_MS = 10_000;
@@ -10,6 +12,8 @@ export interface WorkerState {
   draining(): boolean;
   /** Sessions running now. */
   activeSessions(): number;
+  /** How an offer was answered (once per offer). */
+  offered?(outcome: 'accepted' | OfferRefusal): void;
 }
 
 /** @publicApi Offers refused so far, by reason. */
@@ -27,6 +31,8 @@ export class OfferAdmission {
   private readonly reservations = new Map<string, NodeJS.Timeout>();
   readonly headroom: HeadroomMonitor;
   readonly refusals: RefusalCounts = { capacity: 0, headroom: 0, draining: 0 };
+  /** Offers requestFunc was asked about whose answer has not been sent yet. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly options: ResolvedOpenRtcOptions,
@@ -53,11 +59,25 @@ export class OfferAdmission {
 
   /** The AgentServer's requestFunc. */
   requestFunc() {
-    return createRequestFilter(this.options, this.resolver, {
+    const filter = createRequestFilter(this.options, this.resolver, {
       draining: () => this.worker.draining(),
       reserve: (jobId) => this.reserve(jobId),
       refused: (reason) => void (this.refusals[reason] += 1),
+      offered: (outcome) => this.worker.offered?.(outcome),
     });
+    return (request: JobRequest) => {
+      this.asked.add(request.id);
+      return filter(request);
+    };
+  }
+
+  /**
+   * The AgentServer answered an offer (its availability message). While it drains it refuses
+   * offers itself, without asking requestFunc: those are counted here as refused for draining.
+   */
+  answered(jobId: string, available: boolean): void {
+    if (this.asked.delete(jobId) || available) return;
+    this.worker.offered?.('draining');
   }
 
   /** The assignment arrived (or the job launched): its slot now counts as an active session. */
@@ -67,6 +87,7 @@ export class OfferAdmission {
   }
 
   clear(): void {
+    this.asked.clear();
     for (const timer of this.reservations.values()) clearTimeout(timer);
     this.reservations.clear();
     this.headroom.stop();

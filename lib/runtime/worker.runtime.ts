@@ -20,7 +20,11 @@ import {
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
 import { OfferAdmission } from './offer.admission.js';
-import { SESSION_ANSWERED_MESSAGE, SESSION_FAILED_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
+import { SESSION_ANSWERED_MESSAGE, SESSION_FAILED_MESSAGE, SESSION_PROGRESS_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
+import { watchAgentSession } from '../observability/agent-session.watch.js';
+import { EventLoopMonitor } from '../observability/event-loop.monitor.js';
+import { RuntimeEvents } from '../observability/runtime.events.js';
+import { SessionTable, type SessionProgress } from '../observability/session.table.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
 import { SessionSimulator, type SimulateSessionOptions, type SimulatedSession } from './session.simulator.js';
 import { simulatedIo } from './simulated-io.js';
@@ -61,6 +65,16 @@ export class WorkerRuntime {
   private readonly faults: FaultPolicy;
   private readonly simulator: SessionSimulator;
   readonly outcomes = new SessionOutcomeTracker();
+  /** What observers inside the worker hear: sessions starting and ending, offers answered. */
+  readonly events = new RuntimeEvents();
+  /** The live sessions, one row each from launch to the end of teardown. */
+  readonly sessions = new SessionTable(this.events);
+  readonly eventLoop = new EventLoopMonitor();
+  readonly offers = { accepted: 0, refused: { capacity: 0, headroom: 0, draining: 0, unroutable: 0, filter: 0 } };
+  /** Registered with LiveKit (the register response came) and not closed since. */
+  registered = false;
+  /** The LiveKit worker's run() failed after registration (upstream gave up reconnecting). */
+  stopped = false;
   /** Set by the module: what the supervisor does at the failure limit. */
   onFailureLimit: (event: FailureLimitEvent) => unknown = () => undefined;
 
@@ -75,7 +89,19 @@ export class WorkerRuntime {
       draining: () => this.draining,
       drain: () => this.drain(),
     });
-    this.admission = new OfferAdmission(options, resolver, { draining: () => this.draining, activeSessions: () => this.activeSessions });
+    this.admission = new OfferAdmission(options, resolver, {
+      draining: () => this.draining,
+      activeSessions: () => this.activeSessions,
+      offered: (outcome) => {
+        if (outcome === 'accepted') {
+          this.offers.accepted += 1;
+          this.events.emit('offerAccepted');
+        } else {
+          this.offers.refused[outcome] += 1;
+          this.events.emit('offerRefused', outcome);
+        }
+      },
+    });
     this.simulator = new SessionSimulator(registry, resolver, this.outcomes, this.faults);
   }
 
@@ -132,6 +158,8 @@ export class WorkerRuntime {
     if (!liveKitLoggerInitialized()) routeLiveKitLogs(options.logLevel, writeLiveKitRecord);
     await loadTurnDetectionPlugin(options.turnDetection);
     await this.createHost();
+    this.eventLoop.start();
+    this.cleanups.push(() => this.eventLoop.stop());
     // Shared models load before the worker registers, so no session waits for them.
     await this.coroutines?.prewarm();
     this.server = new AgentServer(new ServerOptions({
@@ -181,9 +209,20 @@ export class WorkerRuntime {
       );
     }
     this.connected = true;
-    const registered = new Promise<void>((resolve) => server.event.once('worker_registered', () => resolve()));
+    server.event.on('worker_msg', (message: { message?: { case?: string; value?: { jobId?: string; available?: boolean } } }) => {
+      const { case: kind, value } = message.message ?? {};
+      if (kind === 'availability' && value?.jobId) this.admission.answered(value.jobId, value.available === true);
+    });
+    const registered = new Promise<void>((resolve) =>
+      server.event.once('worker_registered', () => {
+        this.registered = true;
+        resolve();
+      }),
+    );
     const run = server.run();
     this.running = run.catch((error) => {
+      this.stopped = true;
+      this.registered = false;
       this.logger.error(`The LiveKit worker stopped: ${(error as Error)?.message ?? error}`);
       this.supervisor.record(false, error);
     });
@@ -211,6 +250,8 @@ export class WorkerRuntime {
       const coroutines = (this.coroutines = new CoroutinePool({
         entry: async (ctx: JobContext, hooks) => {
           const started = await this.entrypoint.run(ctx, await simulatedIo(ctx), hooks);
+          this.sessions.started(ctx.job.id, started.info);
+          watchAgentSession(started.session, (progress) => this.sessions.progress(ctx.job.id, progress));
           this.simulator.started(ctx.job.id);
           if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => this.simulator.answered(ctx.job.id, text));
           return started;
@@ -222,6 +263,7 @@ export class WorkerRuntime {
         attach,
         launchJob: (pool, info) => {
           this.admission.release(info.job.id);
+          this.sessions.launched(info.job.id, info.job.room?.name ?? '', info.fakeJob === true);
           return coroutines.launchJob(pool, info);
         },
       };
@@ -257,9 +299,14 @@ export class WorkerRuntime {
     const executor = pool.getByJobId(jobId);
     if (!executor) return;
     this.childProcesses += 1;
+    const job = executor.runningJob;
+    this.sessions.launched(jobId, job?.job.room?.name ?? '', job?.fakeJob === true);
     const onMessage = (kind: string, value: unknown) => {
-      const message = value as { text?: unknown; reason?: unknown; error?: unknown } | undefined;
-      if (kind === SESSION_STARTED_MESSAGE) this.simulator.started(jobId);
+      const message = value as { text?: unknown; reason?: unknown; error?: unknown; session?: { agentName: string; metadata: Record<string, unknown> }; progress?: SessionProgress } | undefined;
+      if (kind === SESSION_STARTED_MESSAGE) {
+        if (message?.session) this.sessions.started(jobId, message.session);
+        this.simulator.started(jobId);
+      } else if (kind === SESSION_PROGRESS_MESSAGE && message?.progress) this.sessions.progress(jobId, message.progress);
       else if (kind === SESSION_ANSWERED_MESSAGE) this.simulator.answered(jobId, String(message?.text ?? ''));
       else if (kind === SESSION_FAILED_MESSAGE) this.failedInChild.set(jobId, new Error(`${message?.reason}: ${message?.error}`));
     };
@@ -272,6 +319,7 @@ export class WorkerRuntime {
   }
 
   private sessionEnded(jobId: string, status: JobStatus, reason: string, error?: unknown): void {
+    this.sessions.ended(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
     this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
     this.faults.sessionEnded(jobId, status === JobStatus.SUCCESS, error);
   }
@@ -327,6 +375,7 @@ export class WorkerRuntime {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.registered = false;
     this.admission.clear();
     const pool = this.procPool;
     const closing = this.connected ? server.close().then(() => this.running) : pool?.close();

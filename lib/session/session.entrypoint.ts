@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { voice, type JobContext } from '@livekit/agents';
 import type { AgentConfig } from '../agents/agent-config.interface.js';
 import { AgentInstanceFactory } from '../agents/agent-instance.factory.js';
+import { bindAgentSession } from '../agents/agent-session.binding.js';
 import { providerForSession } from '../agents/provider-value.js';
 import type { OpenRtcSession } from '../agents/session-context.interface.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
@@ -33,6 +34,8 @@ export interface StartedSession {
   agent: voice.Agent;
   session: voice.AgentSession;
   greeting?: voice.SpeechHandle;
+  /** What the session knows about itself (what `@InjectSession()` yields). */
+  info: OpenRtcSession;
 }
 
 /**
@@ -58,11 +61,13 @@ export class SessionEntrypoint {
       hooks.routed?.(agentName);
       this.logger.log(`Resolved agent '${agentName}' via ${route.via} for job '${jobId}'.`);
       const info = sessionInfo(job, jobId, agentName);
-      const agent = await this.instances.create(route.agent, info);
-      this.watchOnEnter(agent, jobId, agentName, (error, reason) => (hooks.failed ? hooks.failed(error, reason) : ctx.shutdown(reason)));
+      // Built before the agent, so the agent and its session-scoped services can inject it (@InjectAgentSession()).
       const session = new voice.AgentSession(this.sessionOptions(ctx, route.agent, info));
       // Upstream re-emits every provider error on the session; without a listener that emit would throw.
       session.on(voice.AgentSessionEventTypes.Error, (event) => this.logProviderError(jobId, agentName, event));
+      bindAgentSession(info, session);
+      const agent = await this.instances.create(route.agent, info);
+      this.watchOnEnter(agent, jobId, agentName, (error, reason) => (hooks.failed ? hooks.failed(error, reason) : ctx.shutdown(reason)));
       if (io.audioInput) {
         session.input.audio = io.audioInput;
         // Upstream's session close detaches an audio input without closing it: a recording would go on playing to nobody.
@@ -79,7 +84,7 @@ export class SessionEntrypoint {
       });
       const greeting = route.agent.greeting ? session.generateReply({ instructions: route.agent.greeting }) : undefined;
       io.started?.(session, greeting);
-      return { route, agent, session, greeting };
+      return { route, agent, session, greeting, info };
     } catch (error) {
       this.logger.error(`Session for job '${jobId}' (agent '${agentName}') failed: ${(error as Error)?.message ?? error}`, (error as Error)?.stack);
       throw error;

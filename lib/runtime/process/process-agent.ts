@@ -9,6 +9,7 @@ import { onFirstAnswer } from '../../session/first-answer.js';
 import { prewarmSharedModels } from '../../session/prewarm.js';
 import { SessionEntrypoint } from '../../session/session.entrypoint.js';
 import { simulatedIo } from '../simulated-io.js';
+import { watchAgentSession } from '../../observability/agent-session.watch.js';
 import { markProcessChild } from './process-role.js';
 
 /** What a child tells the parent once its session has started (over upstream's IPC channel). */
@@ -17,6 +18,8 @@ export const SESSION_STARTED_MESSAGE = 'openrtcSessionStarted';
 export const SESSION_FAILED_MESSAGE = 'openrtcSessionFailed';
 /** What a child of a simulated call tells the parent once its agent answered the caller. */
 export const SESSION_ANSWERED_MESSAGE = 'openrtcSessionAnswered';
+/** What a child tells the parent as its session's state or turn count changes (for the worker's snapshot). */
+export const SESSION_PROGRESS_MESSAGE = 'openrtcSessionProgress';
 
 export interface ProcessAgentSpec {
   appModulePath: string;
@@ -50,7 +53,9 @@ export function createProcessAgent(spec: ProcessAgentSpec) {
           ctx.shutdown(reason);
         },
       });
-      process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id } });
+      const { agentName, metadata } = started.info;
+      process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id, session: { agentName, metadata } } });
+      watchAgentSession(started.session, (progress) => process.send?.({ case: SESSION_PROGRESS_MESSAGE, value: { jobId: ctx.job.id, progress } }));
       if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => process.send?.({ case: SESSION_ANSWERED_MESSAGE, value: { jobId: ctx.job.id, text } }));
     },
   });
