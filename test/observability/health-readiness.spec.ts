@@ -57,7 +57,7 @@ describe('health (Terminus) and offer metrics through the dispatch double', () =
     expect((await h.double.offer({ roomName: 'bistro-1' })).available).toBe(true);
     expect((await h.double.offer({ roomName: 'bistro-2' })).available).toBe(false);
     expect(await refused(registry)).toEqual({ capacity: 1, draining: 0, unroutable: 1, filter: 0 });
-    expect(pool.snapshot().worker.offers).toEqual({ accepted: 1, refused: { capacity: 1, draining: 0, unroutable: 1, filter: 0 } });
+    expect(pool.snapshot().worker.offers).toEqual({ accepted: 1, refused: { capacity: 1, headroom: 0, draining: 0, unroutable: 1, filter: 0 } });
 
     // A drain with a call still up: readiness is down at once, liveness stays up, the call goes on.
     const call = await pool.simulateSession({ agent: 'concierge' });

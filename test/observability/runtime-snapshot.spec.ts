@@ -58,7 +58,7 @@ describe('pool.snapshot(): the worker and one row per live session', () => {
       activeSessions: 2,
       load: 2 / 4,
       limits: { maxConcurrentSessions: 4, drainTimeoutSeconds: 30, consecutiveFailureLimit: 5 },
-      offers: { accepted: 0, refused: { capacity: 0, draining: 0, unroutable: 0, filter: 0 } },
+      offers: { accepted: 0, refused: { capacity: 0, headroom: 0, draining: 0, unroutable: 0, filter: 0 } },
     });
     expect(worker.uptimeSeconds).toBeGreaterThan(0);
     expect(worker.memory.rssBytes).toBeGreaterThan(worker.memory.heapUsedBytes);

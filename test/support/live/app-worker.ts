@@ -30,6 +30,10 @@ export async function startAppWorker(server: LiveKitServer, isolation: Isolation
     LIVEKIT_API_SECRET: server.apiSecret,
     OPENRTC_ISOLATION: isolation,
     OPENRTC_IDLE_PROCESSES: '1',
+    // This worker shares jest's process and event loop (test code, other specs' work), so its own
+    // headroom readings would refuse LiveKit's offers here; worker-headroom.spec.ts tests admission.
+    OPENRTC_MAX_EVENT_LOOP_UTILIZATION: 'false',
+    OPENRTC_MAX_CPU_UTILIZATION: 'false',
     ...settings,
   });
   const restore = () => {

@@ -44,6 +44,10 @@ export async function startSampleWorker(server: LiveKitServer, isolation: Isolat
     OPENRTC_ISOLATION: isolation,
     // One warm child is enough for these calls, and spares a loaded 2-core machine.
     OPENRTC_IDLE_PROCESSES: '1',
+    // This worker shares jest's process and event loop (test code, other specs' work), so its own
+    // headroom readings would refuse LiveKit's offers here; worker-headroom.spec.ts tests admission.
+    OPENRTC_MAX_EVENT_LOOP_UTILIZATION: 'false',
+    OPENRTC_MAX_CPU_UTILIZATION: 'false',
     ...settings,
   };
   Object.assign(process.env, env);
