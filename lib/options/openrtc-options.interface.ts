@@ -102,6 +102,20 @@ export interface OpenRtcModuleOptions {
   health?: { host?: string; port?: number };
   /** The VAD every session shares. Default `'native'` (see the README's Benchmarks section for why). */
   vad?: VadImplementation;
+  /**
+   * The caller's audio as the session receives it from the room. Unset fields keep upstream's room
+   * input (24 kHz, 10 ms frames). 16 kHz suits the VAD and STT plugins (they resample anyway);
+   * longer frames mean fewer per-frame costs and up to `frameSizeMs - 10` ms more buffering.
+   */
+  roomAudio?: RoomAudioOptions;
+}
+
+/** @publicApi */
+export interface RoomAudioOptions {
+  /** Hz: 8000, 16000, 24000 or 48000. Upstream's default is 24000. */
+  sampleRate?: number;
+  /** Milliseconds of audio per frame, 10 to 100 in steps of 10 (rtc-node's `frameSizeMs`). Upstream delivers 10. */
+  frameSizeMs?: number;
 }
 
 /**

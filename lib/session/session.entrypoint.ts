@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { voice, type JobContext } from '@livekit/agents';
 import type { AgentConfig } from '../agents/agent-config.interface.js';
 import { AgentInstanceFactory } from '../agents/agent-instance.factory.js';
@@ -7,6 +7,9 @@ import type { OpenRtcSession } from '../agents/session-context.interface.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import { parseMetadata } from '../routing/metadata.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import { setRoomInputFrameSize } from '../runtime/livekit-internals.js';
 import { sharedModels } from './prewarm.js';
 
 /** Session inputs a caller can supply instead of the room's (simulated sessions feed recorded audio). */
@@ -46,6 +49,7 @@ export class SessionEntrypoint {
   constructor(
     private readonly resolver: AgentResolver,
     private readonly instances: AgentInstanceFactory,
+    @Optional() @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options?: Pick<ResolvedOpenRtcOptions, 'roomAudio'>,
   ) {}
 
   async run(ctx: JobContext, io: SessionIo = {}, hooks: SessionHooks = {}): Promise<StartedSession> {
@@ -71,7 +75,10 @@ export class SessionEntrypoint {
       }
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
-      await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });
+      const room = ctx.isFakeJob ? undefined : ctx.room;
+      const { sampleRate, frameSizeMs } = this.options?.roomAudio ?? {};
+      if (room && frameSizeMs) await setRoomInputFrameSize(room, frameSizeMs);
+      await session.start({ agent, room, ...(room && sampleRate ? { inputOptions: { audioSampleRate: sampleRate } } : {}) });
       // Upstream closes the session when the caller leaves, but keeps the job (and its room) until
       // LiveKit closes the room, 20 s later by default: one session is one call, so end the job with it.
       session.on(voice.AgentSessionEventTypes.Close, (event) => {
