@@ -295,7 +295,7 @@ export async function live(ctx) {
   } finally {
     await server.stop();
   }
-  const result = { variants: Object.fromEntries(variants.map((v) => [v, LIVE_VARIANTS[v]])), skipped, points };
+  const result = { variants: Object.fromEntries(variants.map((v) => [v, LIVE_VARIANTS[v]])), skippedVariants: skipped, points };
   const table = liveTable(result);
   for (const line of Object.values(skipped)) table.markdown += `\n\n${line}`;
   return { result, tables: [table], charts: [] };
