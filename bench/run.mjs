@@ -1,5 +1,7 @@
 // `npm run bench [-- density|throughput|latency] [--tiny] [--out DIR]`: runs the benchmarks on the
 // built package, prints Markdown tables, writes <out>/<date>-<host>.json and one SVG per sweep.
+// `npm run bench -- live [--variants a,b]`: real calls through a local livekit-server (not part of
+// `all`: it needs the server binary and takes minutes); writes <out>/<date>-<host>-live.json.
 // Benchmarks report numbers; they never judge them. --tiny (or OPENRTC_BENCH_TINY=1) runs each
 // at a token size, for the smoke test.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,27 +9,42 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeMachine } from './lib/machine.mjs';
 import { snapshotPackage } from './lib/package-snapshot.mjs';
-import { writeRepeatedSpeech } from './lib/speech.mjs';
+import { writeRepeatedSpeech, writeResampledSpeech } from './lib/speech.mjs';
 import { density } from './suites/density.mjs';
 import { latency } from './suites/latency.mjs';
+import { live, LIVE_VARIANTS } from './suites/live.mjs';
 import { throughput } from './suites/throughput.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Order matters: density runs last because its process-mode sweep is cut to the time left.
 const SUITES = { throughput, latency, density };
+const SEPARATE = { live };
 // The whole run (with the build before it) stays under 10 minutes on the 2-core reference machine.
 const BUDGET_MS = { full: 540_000, tiny: 240_000 };
+// What the throughput sweep feeds each session. 'room' is what a LiveKit room delivers to an agents-js
+// 1.9 session (24 kHz, 10 ms frames; RecordedAudioInput plays a 24 kHz recording in 10 ms frames);
+// 'vad-window' is the older bench's 16 kHz, 32 ms (one VAD window per frame, cheaper than any room).
+const FORMATS = { room: { sampleRate: 24_000, frameMs: 10 }, 'vad-window': { sampleRate: 16_000, frameMs: 32 } };
+const LIVE_BUDGET_MS = { full: 1_500_000, tiny: 120_000 };
 
 function parseArgs(argv) {
-  const args = { suites: [], tiny: process.env.OPENRTC_BENCH_TINY === '1', out: process.env.OPENRTC_BENCH_OUT ?? join(ROOT, 'bench/results') };
+  const args = { suites: [], variants: undefined, format: 'room', tiny: process.env.OPENRTC_BENCH_TINY === '1', out: process.env.OPENRTC_BENCH_OUT ?? join(ROOT, 'bench/results') };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--tiny') args.tiny = true;
     else if (argv[i] === '--out') args.out = resolve(argv[++i]);
     else if (argv[i] === 'all') args.suites.push(...Object.keys(SUITES));
-    else if (argv[i] in SUITES) args.suites.push(argv[i]);
-    else throw new Error(`Unknown benchmark '${argv[i]}'. Use: npm run bench -- [all|${Object.keys(SUITES).join('|')}] [--tiny] [--out DIR]`);
+    else if (argv[i] in SUITES || argv[i] in SEPARATE) args.suites.push(argv[i]);
+    else if (argv[i] === '--format') {
+      args.format = argv[++i];
+      if (!(args.format in FORMATS)) throw new Error(`--format takes ${Object.keys(FORMATS).join(' or ')}; got '${args.format ?? ''}'.`);
+    } else if (argv[i] === '--variants') {
+      args.variants = String(argv[++i] ?? '').split(',').filter(Boolean);
+      const unknown = args.variants.filter((v) => !(v in LIVE_VARIANTS));
+      if (unknown.length || args.variants.length === 0) throw new Error(`--variants takes a comma-separated list of ${Object.keys(LIVE_VARIANTS).join(', ')}; got '${argv[i] ?? ''}'.`);
+    } else throw new Error(`Unknown benchmark '${argv[i]}'. Use: npm run bench -- [all|${Object.keys(SUITES).join('|')}|live] [--tiny] [--out DIR] [--variants ${Object.keys(LIVE_VARIANTS).join(',')}]`);
   }
   if (args.suites.length === 0) args.suites = Object.keys(SUITES);
+  if (args.suites.includes('live') && args.suites.length > 1) throw new Error('Run the live benchmark on its own: npm run bench -- live');
   return args;
 }
 
@@ -44,19 +61,29 @@ async function main() {
   try {
     ({ vad: defaultVad } = (await import(pathToFileURL(join(snapshot.dir, 'esm/options/options.defaults.js')).href)).OPENRTC_DEFAULTS);
     const longAudio = join(snapshot.dir, 'speech-x8.wav');
-    writeRepeatedSpeech(join(ROOT, 'assets/speech-16k.wav'), 8, longAudio); // 44.8 s: outlasts launch, warm-up and window
+    const format = { name: args.format, ...FORMATS[args.format] };
+    let speech = join(ROOT, 'assets/speech-16k.wav');
+    if (format.sampleRate !== 16_000) {
+      speech = join(snapshot.dir, `speech-${format.sampleRate / 1000}k.wav`);
+      writeResampledSpeech(join(ROOT, 'assets/speech-16k.wav'), format.sampleRate, speech);
+    }
+    writeRepeatedSpeech(speech, 8, longAudio); // 44.8 s: outlasts launch, warm-up and window
     const ctx = {
       tiny: args.tiny,
       audio: join(ROOT, 'assets/speech-16k.wav'),
       longAudio,
+      format,
       defaultVad,
       env: { OPENRTC_BENCH_PACKAGE: snapshot.entry },
       deadline: started.getTime() + (args.tiny ? BUDGET_MS.tiny : BUDGET_MS.full),
+      liveDeadline: started.getTime() + (args.tiny ? LIVE_BUDGET_MS.tiny : LIVE_BUDGET_MS.full),
+      liveVariants: args.variants,
       log,
     };
-    for (const name of Object.keys(SUITES).filter((s) => args.suites.includes(s))) {
+    const all = { ...SUITES, ...SEPARATE };
+    for (const name of Object.keys(all).filter((s) => args.suites.includes(s))) {
       try {
-        const { result, tables, charts: svgs } = await SUITES[name](ctx);
+        const { result, tables, charts: svgs } = await all[name](ctx);
         results[name] = result;
         for (const { title, markdown } of tables) process.stdout.write(`\n### ${title}\n\n${markdown}\n`);
         charts.push(...svgs);
@@ -70,7 +97,7 @@ async function main() {
     snapshot.remove();
   }
   const finished = new Date();
-  const stem = `${started.toISOString().slice(0, 10)}-${machine.host}`;
+  const stem = `${started.toISOString().slice(0, 10)}-${machine.host}${args.suites.includes('live') ? '-live' : ''}`;
   mkdirSync(args.out, { recursive: true });
   const files = charts.map(({ name, svg }) => {
     const file = join(args.out, `${stem}-${name}.svg`);

@@ -7,7 +7,7 @@ export { InjectAgentSession } from './agents/inject-agent-session.decorator.js';
 export type { AgentConfig, AgentDiscoveryConfig, AgentSettings, ProviderFactory, ProviderValue, SessionOptions } from './agents/agent-config.interface.js';
 export type { OpenRtcSession } from './agents/session-context.interface.js';
 export type {
-  AgentDefaults, AgentRouter, Isolation, LiveKitConnectionOptions, LogLevel, MetricsOptions, OpenRtcModuleOptions, OpenRtcOptionsFactory, RequestFilter, TurnDetection, VadImplementation,
+  AgentDefaults, AgentRouter, Isolation, LiveKitConnectionOptions, LogLevel, MetricsOptions, OpenRtcModuleOptions, OpenRtcOptionsFactory, RequestFilter, RoomAudioOptions, TurnDetection, VadImplementation,
 } from './options/openrtc-options.interface.js';
 export type { RouteResult } from './routing/agent.resolver.js';
 export type { RouteSource, RoutingJob } from './routing/routing-job.interface.js';

@@ -43,3 +43,37 @@ export function writeRepeatedSpeech(source, copies, target) {
   writeFileSync(target, Buffer.concat([header, data]));
   return (samples.length * copies) / sampleRate;
 }
+
+/**
+ * Writes `source` resampled to `sampleRate` (linear interpolation: a benchmark load, not a master)
+ * to `target`. The throughput bench feeds 24 kHz, which RecordedAudioInput plays in 10 ms frames:
+ * the format a LiveKit room delivers.
+ */
+export function writeResampledSpeech(source, sampleRate, target) {
+  const input = parsePcm16Wav(readFileSync(source));
+  const ratio = input.sampleRate / sampleRate;
+  const out = new Int16Array(Math.floor(input.samples.length / ratio));
+  for (let i = 0; i < out.length; i++) {
+    const x = i * ratio;
+    const j = Math.floor(x);
+    const a = input.samples[j];
+    const b = input.samples[Math.min(j + 1, input.samples.length - 1)];
+    out[i] = Math.round(a + (b - a) * (x - j));
+  }
+  const data = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, Buffer.concat([header, data]));
+}

@@ -1,5 +1,6 @@
 // Throughput suite (coroutine isolation): N sessions hearing real-time speech, for both VADs; the
 // VAD's own floor; and the module's overhead over bare upstream AgentSessions on the same load.
+import os from 'node:os';
 import { lineChart } from '../lib/svg-chart.mjs';
 import { runWorker } from '../lib/spawn-worker.mjs';
 import { round } from '../lib/stats.mjs';
@@ -7,13 +8,14 @@ import { markdownTable } from '../lib/table.mjs';
 
 const VADS = ['silero', 'native'];
 const LOOP_P99_LIMIT_MS = 20;
-const FULL = { sessions: [10, 50, 100, 200, 300, 400], warmupMs: 1500, windowMs: 5000, floorWindows: 3000, overheadSessions: 50 };
+const FULL = { sessions: [10, 25, 50, 100], warmupMs: 1500, windowMs: 5000, floorWindows: 3000, overheadSessions: 50 };
 const TINY = { sessions: [2], warmupMs: 300, windowMs: 1000, floorWindows: 100, overheadSessions: 2 };
 
 export async function throughput(ctx) {
   const cfg = ctx.tiny ? TINY : FULL;
   const hold = (impl, vad, sessions) => {
     ctx.log(`throughput: ${impl === 'bare' ? 'bare AgentSession' : 'module'}, ${vad} VAD, ${sessions} sessions`);
+    ctx.log(`  load ${os.loadavg().map((v) => v.toFixed(2)).join(' / ')}`);
     const params = { impl, vad, sessions, audio: ctx.longAudio, warmupMs: cfg.warmupMs, windowMs: cfg.windowMs, enterTimeoutMs: 20_000 };
     return runWorker('hold', params, { env: { ...ctx.env, OPENRTC_BENCH_ISOLATION: 'coroutine', OPENRTC_BENCH_VAD: vad }, timeoutMs: 120_000 });
   };
@@ -27,7 +29,7 @@ export async function throughput(ctx) {
   // The overhead pair runs back to back on the default VAD, so both see the same machine load.
   const overhead = { bare: await hold('bare', ctx.defaultVad, cfg.overheadSessions), module: await hold('module', ctx.defaultVad, cfg.overheadSessions) };
   const capacity = Object.fromEntries(VADS.map((vad) => [vad, largestWithinLimit(sweep[vad])]));
-  const result = { loopP99LimitMs: LOOP_P99_LIMIT_MS, sweep, capacity, floor: withSessionCost(floor, sweep, capacity), overhead };
+  const result = { format: ctx.format, loopP99LimitMs: LOOP_P99_LIMIT_MS, sweep, capacity, floor: withSessionCost(floor, sweep, capacity), overhead };
   return {
     result,
     tables: [sweepTable(result), floorTable(result), overheadTable(result)],
@@ -56,7 +58,9 @@ function withSessionCost(floor, sweep, capacity) {
 
 const f = (v, digits = 1) => (v === null || v === undefined ? null : round(v, digits));
 
-function sweepTable({ sweep, capacity }) {
+const formatLabel = (format) => `${format.name}: ${format.sampleRate / 1000} kHz, ${format.frameMs} ms frames`;
+
+function sweepTable({ sweep, capacity, format }) {
   const rows = VADS.flatMap((vad) => sweep[vad].map((p) => [
     vad, p.sessions,
     `${f(p.loopDelayMs.p50)} / ${f(p.loopDelayMs.p99)} / ${f(p.loopDelayMs.max)}`,
@@ -65,7 +69,7 @@ function sweepTable({ sweep, capacity }) {
   ]));
   const verdict = VADS.map((vad) => `${vad}: largest N with loop p99 <= ${LOOP_P99_LIMIT_MS} ms = ${capacity[vad] ?? `none (even N = ${sweep[vad][0].sessions} exceeds it)`}`);
   return {
-    title: 'Throughput, coroutine isolation: N sessions hearing real-time speech (5.6 s clip, looped by repetition)',
+    title: `Throughput, coroutine isolation: N sessions hearing real-time speech (5.6 s clip, looped by repetition; ${formatLabel(format)})`,
     markdown: markdownTable(
       ['VAD', 'sessions', 'loop delay p50 / p99 / max (ms)', 'loop utilization', 'CPU % of a core', 'CPU ms per session-second', 'RSS MiB', 'VAD lag p50 / p99 (ms)', 'windows late (>32 ms)', 'VAD windows / expected'],
       rows,
@@ -83,10 +87,11 @@ function floorTable({ floor }) {
   };
 }
 
-function overheadTable({ overhead: { bare, module } }) {
+function overheadTable(result) {
+  const { bare, module } = result.overhead;
   const row = (name, p) => [name, p.memory.perSessionPssAnonMiB, p.memory.perSessionPssMiB, f(p.cpuMsPerSessionSecond, 2), f(p.loopDelayMs.p99), f(p.vadLagMs.p99)];
   return {
-    title: `Module overhead per session: @openrtc/nestjs (coroutine) vs bare upstream AgentSession, ${module.sessions} sessions, ${module.vad} VAD`,
+    title: `Module overhead per session: @openrtc/nestjs (coroutine) vs bare upstream AgentSession, ${module.sessions} sessions, ${module.vad} VAD, ${formatLabel(result.format)}`,
     markdown: markdownTable(['', 'anon PSS MiB per session', 'PSS MiB per session', 'CPU ms per session-second', 'loop p99 ms', 'VAD lag p99 ms'], [
       row('bare AgentSession', bare),
       row('@openrtc/nestjs', module),

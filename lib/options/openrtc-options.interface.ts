@@ -125,6 +125,12 @@ export interface OpenRtcModuleOptions {
    * `openrtc_`; or `{ registry, prefix }`.
    */
   metrics?: boolean | MetricsOptions;
+  /**
+   * The caller's audio as the session receives it from the room. Unset fields keep upstream's room
+   * input (24 kHz, 10 ms frames). 16 kHz suits the VAD and STT plugins (they resample anyway);
+   * longer frames mean fewer per-frame costs and up to `frameSizeMs - 10` ms more buffering.
+   */
+  roomAudio?: RoomAudioOptions;
 }
 
 /** @publicApi */
@@ -133,6 +139,14 @@ export interface MetricsOptions {
   registry?: { registerMetric(metric: unknown): void; getSingleMetric(name: string): unknown; removeSingleMetric(name: string): void };
   /** Prepended to every metric name. Default `'openrtc_'`. */
   prefix?: string;
+}
+
+/** @publicApi */
+export interface RoomAudioOptions {
+  /** Hz: 8000, 16000, 24000 or 48000. Upstream's default is 24000. */
+  sampleRate?: number;
+  /** Milliseconds of audio per frame, 10 to 100 in steps of 10 (rtc-node's `frameSizeMs`). Upstream delivers 10. */
+  frameSizeMs?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ResolvedOpenRtcOptions } from './openrtc-options.interface.js';
+import type { ResolvedOpenRtcOptions, RoomAudioOptions } from './openrtc-options.interface.js';
 
 /** Library defaults: the lowest layer of CLI flag > environment > forRoot() > default. */
 export const OPENRTC_DEFAULTS: Readonly<Pick<ResolvedOpenRtcOptions,
@@ -32,3 +32,9 @@ export function idleProcessesOf(options: Pick<ResolvedOpenRtcOptions, 'idleProce
 export function processBootTimeoutOf(options: Pick<ResolvedOpenRtcOptions, 'processBootTimeout'>): number {
   return options.processBootTimeout ?? 10;
 }
+
+/**
+ * The room input every session gets unless option `roomAudio` says otherwise, chosen from the live
+ * benchmark (README, Benchmarks). Unset fields keep upstream's (24 kHz, 10 ms frames).
+ */
+export const ROOM_AUDIO_DEFAULTS: Readonly<RoomAudioOptions> = {};

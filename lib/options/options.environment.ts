@@ -13,6 +13,8 @@ export const OPTION_ENVIRONMENT = {
   LIVEKIT_API_KEY: 'livekit.apiKey',
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
   LIVEKIT_LOG_LEVEL: 'logLevel',
+  OPENRTC_ROOM_SAMPLE_RATE: 'roomAudio.sampleRate',
+  OPENRTC_ROOM_FRAME_MS: 'roomAudio.frameSizeMs',
 } as const;
 
 /** The options whose environment variable and CLI flag hold a number. */
@@ -35,10 +37,13 @@ export function numericOptionValue(option: string, text: string): unknown {
 export function readEnvironmentOptions(read: (name: string) => string | undefined): OpenRtcModuleOptions {
   const options: Record<string, unknown> = {};
   const livekit: Record<string, string> = {};
+  const roomAudio: Record<string, unknown> = {};
   for (const [variable, option] of Object.entries(OPTION_ENVIRONMENT)) {
     const raw = read(variable)?.trim();
     if (!raw) continue;
-    if (option.startsWith('livekit.')) {
+    if (option.startsWith('roomAudio.')) {
+      roomAudio[option.slice('roomAudio.'.length)] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    } else if (option.startsWith('livekit.')) {
       livekit[option.slice('livekit.'.length)] = raw;
     } else if (NUMERIC_OPTIONS.has(option)) {
       // Text that is no number stays text, so validation rejects it with the option's own rule (integer or not).
@@ -48,6 +53,7 @@ export function readEnvironmentOptions(read: (name: string) => string | undefine
     }
   }
   if (Object.keys(livekit).length > 0) options.livekit = livekit;
+  if (Object.keys(roomAudio).length > 0) options.roomAudio = roomAudio;
   return options as OpenRtcModuleOptions;
 }
 
@@ -66,7 +72,7 @@ export function layerOptions(...layers: Array<OpenRtcModuleOptions | undefined>)
       if (value === undefined) continue;
       const current = (result as Record<string, unknown>)[key];
       (result as Record<string, unknown>)[key] =
-        (key === 'livekit' || key === 'defaults') && current && typeof value === 'object' ? { ...current, ...value } : value;
+        (key === 'livekit' || key === 'defaults' || key === 'roomAudio') && current && typeof value === 'object' ? { ...current, ...value } : value;
     }
   }
   return result;

@@ -10,10 +10,12 @@ const KNOWN_OPTIONS = [
   'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents', 'processBootTimeout',
   'maxEventLoopUtilization', 'maxCpuUtilization',
   'sessionEventTimeout', 'metrics',
+  'roomAudio',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
 const VADS = ['silero', 'native'];
+const ROOM_SAMPLE_RATES = [8000, 16000, 24000, 48000];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const DEFAULT_KEYS = ['stt', 'llm', 'tts', 'greeting'];
 const AGENT_SETTING_KEYS = [...DEFAULT_KEYS, 'sessionOptions'];
@@ -126,6 +128,14 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535)) fail('health.port', port, 'a port number from 0 to 65535 (0: any free port)');
   }
   checkMetrics(options.metrics);
+  if (plainObject('roomAudio', options.roomAudio)) {
+    knownKeys('roomAudio', options.roomAudio, ['sampleRate', 'frameSizeMs']);
+    const { sampleRate, frameSizeMs } = options.roomAudio;
+    if (sampleRate !== undefined && !ROOM_SAMPLE_RATES.includes(sampleRate as number)) fail('roomAudio.sampleRate', sampleRate, `one of ${ROOM_SAMPLE_RATES.join(', ')} (Hz)`);
+    if (frameSizeMs !== undefined && !(typeof frameSizeMs === 'number' && Number.isInteger(frameSizeMs) && frameSizeMs >= 10 && frameSizeMs <= 100 && frameSizeMs % 10 === 0)) {
+      fail('roomAudio.frameSizeMs', frameSizeMs, 'a whole number of milliseconds from 10 to 100, in steps of 10 (e.g. 20 or 40)');
+    }
+  }
   for (const hook of ['router', 'requestFilter', 'onFailureLimit'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(hook, options[hook], 'a function');
   }

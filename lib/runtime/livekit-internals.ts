@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version, type RunningJobInfo } from '@livekit/agents';
-import { dispose as disposeRtcRuntime } from '@livekit/rtc-node';
+import { AudioStream, dispose as disposeRtcRuntime } from '@livekit/rtc-node';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 
 const SUPPORTED = /^1\.9\.\d+$/;
@@ -371,4 +371,54 @@ export function killIdleChildren(pool: ProcPoolLike): void {
   for (const executor of pool.executors) {
     if (!executor.runningJob) (executor as { proc?: import('node:child_process').ChildProcess }).proc?.kill('SIGKILL');
   }
+}
+
+/**
+ * Room input frame size. agents-js 1.9's room input (voice/room_io/_input.js,
+ * ParticipantAudioInputStream.createStream) opens rtc-node's AudioStream without `frameSizeMs`, so a
+ * call delivers one 10 ms frame (one FFI event) at a time. Given a frame size, the FFI re-chunks
+ * natively and every per-frame cost downstream (streams, VAD, resampling) is paid less often.
+ * Set per room, so only the rooms of our sessions are affected.
+ */
+const roomInputFrameSizes = new WeakMap<object, number>();
+let roomInputPatched: Promise<void> | undefined;
+
+export function setRoomInputFrameSize(room: object, frameSizeMs: number): Promise<void> {
+  roomInputFrameSizes.set(room, frameSizeMs);
+  return (roomInputPatched ??= patchRoomInput());
+}
+
+type AudioStreamOptions = ConstructorParameters<typeof AudioStream>[1];
+interface RoomInputLike {
+  room?: object;
+  sampleRate: number;
+  numChannels: number;
+  noiseCancellation?: unknown;
+  frameProcessor?: unknown;
+  createStream(track: unknown): unknown;
+}
+
+async function patchRoomInput(): Promise<void> {
+  if (!SUPPORTED.test(version)) {
+    throw new OpenRtcSetupError(`roomAudio.frameSizeMs needs @livekit/agents 1.9.x (its room input was verified), but ${version} is installed. Unset roomAudio.frameSizeMs, or install @livekit/agents@~1.9.0.`);
+  }
+  const file = join(dirname(agentsEntry()), 'voice/room_io', isCommonJs ? '_input.cjs' : '_input.js');
+  const mod = isCommonJs ? require(file) : await import(pathToFileURL(file).href);
+  const proto = mod.ParticipantAudioInputStream?.prototype as RoomInputLike | undefined;
+  if (typeof proto?.createStream !== 'function') {
+    throw new OpenRtcSetupError(`@livekit/agents ${version} has an unexpected room input (no ParticipantAudioInputStream.createStream). Unset roomAudio.frameSizeMs.`);
+  }
+  const createStream = proto.createStream;
+  proto.createStream = function (this: RoomInputLike, track: unknown) {
+    const frameSizeMs = this.room ? roomInputFrameSizes.get(this.room) : undefined;
+    if (!frameSizeMs) return createStream.call(this, track);
+    // Upstream's own options (createStream in _input.js), plus the frame size.
+    return new AudioStream(track as ConstructorParameters<typeof AudioStream>[0], {
+      sampleRate: this.sampleRate,
+      numChannels: this.numChannels,
+      noiseCancellation: this.frameProcessor || this.noiseCancellation,
+      autoCloseNoiseCancellation: false,
+      frameSizeMs,
+    } as AudioStreamOptions);
+  };
 }

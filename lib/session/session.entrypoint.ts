@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { voice, type JobContext } from '@livekit/agents';
 import type { AgentConfig } from '../agents/agent-config.interface.js';
 import { AgentInstanceFactory } from '../agents/agent-instance.factory.js';
@@ -8,6 +8,10 @@ import type { OpenRtcSession } from '../agents/session-context.interface.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import { parseMetadata } from '../routing/metadata.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
+import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
+import { ROOM_AUDIO_DEFAULTS } from '../options/options.defaults.js';
+import { setRoomInputFrameSize } from '../runtime/livekit-internals.js';
 import { sharedModels } from './prewarm.js';
 
 /** Session inputs a caller can supply instead of the room's (simulated sessions feed recorded audio). */
@@ -49,6 +53,7 @@ export class SessionEntrypoint {
   constructor(
     private readonly resolver: AgentResolver,
     private readonly instances: AgentInstanceFactory,
+    @Optional() @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options?: Pick<ResolvedOpenRtcOptions, 'roomAudio'>,
   ) {}
 
   async run(ctx: JobContext, io: SessionIo = {}, hooks: SessionHooks = {}): Promise<StartedSession> {
@@ -76,7 +81,10 @@ export class SessionEntrypoint {
       }
       // Connect first so the agent's onEnter can reach the local participant.
       await ctx.connect();
-      await session.start({ agent, room: ctx.isFakeJob ? undefined : ctx.room });
+      const room = ctx.isFakeJob ? undefined : ctx.room;
+      const { sampleRate, frameSizeMs } = { ...ROOM_AUDIO_DEFAULTS, ...this.options?.roomAudio };
+      if (room && frameSizeMs) await this.roomInputFrames(room, frameSizeMs);
+      await session.start({ agent, room, ...(room && sampleRate ? { inputOptions: { audioSampleRate: sampleRate } } : {}) });
       // Upstream closes the session when the caller leaves, but keeps the job (and its room) until
       // LiveKit closes the room, 20 s later by default: one session is one call, so end the job with it.
       session.on(voice.AgentSessionEventTypes.Close, (event) => {
@@ -108,6 +116,17 @@ export class SessionEntrypoint {
     };
   }
 
+  /** Asks for `frameSizeMs` frames; where upstream's room input is not the verified one, says so once and keeps its 10 ms. */
+  private async roomInputFrames(room: object, frameSizeMs: number): Promise<void> {
+    try {
+      await setRoomInputFrameSize(room, frameSizeMs);
+    } catch (error) {
+      if (warnedRoomInput) return;
+      warnedRoomInput = true;
+      this.logger.warn(`roomAudio.frameSizeMs ${frameSizeMs} is not applied; calls receive upstream's 10 ms frames: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
   private logProviderError(jobId: string, agentName: string, event: voice.ErrorEvent): void {
     const { type, recoverable, error } = event.error as { type?: string; recoverable?: boolean; error?: unknown };
     const message = `Session for job '${jobId}' (agent '${agentName}'): ${type ?? 'provider error'}${recoverable ? ' (recoverable)' : ''}: ${(error as Error)?.message ?? error}`;
@@ -131,6 +150,8 @@ export class SessionEntrypoint {
     } as voice.AgentSessionOptions;
   }
 }
+
+let warnedRoomInput = false;
 
 /** Routing reads the job's room metadata first and falls back to the connected room's. */
 function routingJob(ctx: JobContext): RoutingJob {

@@ -6,12 +6,21 @@ import { parseWav, type PcmAudio } from './wav.js';
 
 /** Frame length: 32 ms is one Silero VAD window (512 samples at 16 kHz). */
 export const FRAME_MS = 32;
+/** What a LiveKit room delivers (agents-js 1.9's room input: 24 kHz, 10 ms frames). */
+export const ROOM_FRAME_MS = 10;
+
+/** 32 ms for 16 kHz and below; 10 ms for a recording at a room's rate (above 16 kHz), as a room delivers it. */
+export function defaultFrameMs(sampleRate: number): number {
+  return sampleRate > 16_000 ? ROOM_FRAME_MS : FRAME_MS;
+}
 
 export interface RecordedAudioOptions {
   /** Start over at the end instead of finishing, like a caller who keeps talking. Default false. */
   loop?: boolean;
   /** Pace frames like a microphone (default true). false: hand frames over as fast as the consumer reads. */
   realtime?: boolean;
+  /** Milliseconds per frame. Default {@link defaultFrameMs} of the recording's rate. */
+  frameMs?: number;
 }
 
 /**
@@ -30,6 +39,7 @@ export class RecordedAudioInput extends voice.AudioInput {
   private resolveFinished!: () => void;
   private controller!: ReadableStreamDefaultController<AudioFrame>;
   private readonly frameSamples: number;
+  private readonly frameMs: number;
   private readonly totalFrames: number;
   private sent = 0;
   private startedAt?: number;
@@ -41,7 +51,9 @@ export class RecordedAudioInput extends voice.AudioInput {
     private readonly opts: RecordedAudioOptions = {},
   ) {
     super();
-    this.frameSamples = Math.round((audio.sampleRate * FRAME_MS) / 1000);
+    this.frameMs = opts.frameMs ?? defaultFrameMs(audio.sampleRate);
+    if (!(Number.isFinite(this.frameMs) && this.frameMs > 0)) throw new RangeError(`RecordedAudioInput option frameMs must be a positive number of milliseconds, got ${String(opts.frameMs)}.`);
+    this.frameSamples = Math.round((audio.sampleRate * this.frameMs) / 1000);
     this.totalFrames = Math.ceil(audio.samples.length / audio.channels / this.frameSamples);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     const source = new ReadableStream<AudioFrame>(
@@ -79,10 +91,10 @@ export class RecordedAudioInput extends voice.AudioInput {
     await super.close();
   }
 
-  // Deadlines are absolute (start + n * 32 ms), so timer lateness never accumulates into drift;
+  // Deadlines are absolute (start + n * frameMs), so timer lateness never accumulates into drift;
   // a frame is due once it has been fully "captured", as with a real microphone.
   private scheduleNext(): void {
-    const deadline = () => this.startedAt! + (this.sent + 1) * FRAME_MS;
+    const deadline = () => this.startedAt! + (this.sent + 1) * this.frameMs;
     // Catch up on every frame already due (the event loop may have stalled), then sleep until the next.
     while (!this.done && deadline() <= performance.now()) this.sendFrame();
     if (!this.done) this.timer = setTimeout(() => this.scheduleNext(), deadline() - performance.now());
@@ -93,7 +105,7 @@ export class RecordedAudioInput extends voice.AudioInput {
     const { samples, sampleRate, channels } = this.audio;
     const size = this.frameSamples * channels;
     const start = (this.sent % this.totalFrames) * size;
-    // A copy, zero-padded at the tail: consumers may keep frames, and every frame is a full 32 ms.
+    // A copy, zero-padded at the tail: consumers may keep frames, and every frame is a full frame.
     const data = new Int16Array(size);
     data.set(samples.subarray(start, start + size));
     this.controller.enqueue(new AudioFrame(data, sampleRate, channels, this.frameSamples));

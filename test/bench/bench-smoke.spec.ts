@@ -94,6 +94,46 @@ describe('benchmarks (smoke: tiny N, output shape only)', () => {
   it('names the benchmarks when asked for an unknown one', async () => {
     const bogus = await runBench(['bogus', '--out', out]);
     expect(bogus.code).toBe(1);
-    expect(bogus.stderr).toContain("Unknown benchmark 'bogus'. Use: npm run bench -- [all|throughput|latency|density]");
+    expect(bogus.stderr).toContain("Unknown benchmark 'bogus'. Use: npm run bench -- [all|throughput|latency|density|live]");
+  });
+
+  it('throughput feeds the room format by default, and says so', () => {
+    expect(report.suites.throughput.format).toEqual({ name: 'room', sampleRate: 24000, frameMs: 10 });
+    expect(run.stdout).toContain('room: 24 kHz, 10 ms frames');
+  });
+});
+
+// The live bench (real calls through a local livekit-server) at its token size: one call, coroutine.
+// Without a server binary it must say it skipped, in its table and its JSON.
+describe('live benchmark (smoke: one real call, output shape only)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'openrtc-bench-live-smoke-'));
+  let run: { code: number | null; stdout: string; stderr: string };
+  let report: any;
+
+  beforeAll(async () => {
+    run = await runBench(['live', '--tiny', '--out', out]);
+    const json = readdirSync(out).find((file) => file.endsWith('-live.json'));
+    report = json ? JSON.parse(readFileSync(join(out, json), 'utf8')) : undefined;
+  }, 180_000);
+
+  it('writes <date>-<host>-live.json with one measured call (or a clear skip line)', () => {
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+    const live = report.suites.live;
+    if (live.skipped) {
+      expect(live.skipped).toMatch(/^SKIPPED: the live benchmark needs a livekit-server: /);
+      expect(run.stdout).toContain(live.skipped);
+      return;
+    }
+    const [point] = live.points;
+    expect(point).toMatchObject({ variant: 'coroutine', isolation: 'coroutine', calls: 1, ok: true, callsFailed: 0, roomAudio: { sampleRate: 24000, frameSizeMs: 10 } });
+    expect([point.cpuMsPerCallSecond, point.treeCpuPercent, point.pssPerCallMiB, point.replyMs.p50, point.replyMs.p99, point.loopDelayMs.p99, point.eventLoopUtilization].every(finite)).toBe(true);
+    expect(point.loadAverage).toHaveLength(3);
+    expect(run.stdout).toContain('### Live calls through a local livekit-server');
+  });
+
+  it('refuses an unknown live variant, naming the known ones', async () => {
+    const bogus = await runBench(['live', '--variants', 'thread', '--out', out]);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toContain("--variants takes a comma-separated list of coroutine, coroutine-16k-20ms, coroutine-profile, coroutine-16k-40ms, process, listener, python-listener; got 'thread'.");
   });
 });
