@@ -11,3 +11,8 @@ export const OPENRTC_RESOLVED_OPTIONS = Symbol.for('@openrtc/nestjs:resolved-opt
  * install): the `openrtc` CLI finds the pool of the app it booted by it.
  */
 export const OPENRTC_POOL = Symbol.for('@openrtc/nestjs:pool');
+/**
+ * How the session layer asks for larger room-input frames: provided by the module from the runtime's
+ * internals file (the only one that touches @livekit/agents internals), so the session layer need not import it.
+ */
+export const OPENRTC_ROOM_INPUT_FRAMES = Symbol.for('@openrtc/nestjs:room-input-frames');

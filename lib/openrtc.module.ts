@@ -5,13 +5,14 @@ import { OpenRtcMetrics } from './metrics/openrtc.metrics.js';
 import { AgentInstanceFactory } from './agents/agent-instance.factory.js';
 import { AgentRegistry } from './agents/agent.registry.js';
 import { AgentsExplorer } from './agents/agents.explorer.js';
-import { OPENRTC_AGENT_SESSION, OPENRTC_POOL, OPENRTC_SESSION } from './openrtc.constants.js';
+import { OPENRTC_AGENT_SESSION, OPENRTC_POOL, OPENRTC_ROOM_INPUT_FRAMES, OPENRTC_SESSION } from './openrtc.constants.js';
 import { agentSessionOf } from './agents/agent-session.binding.js';
 import { ConfigurableModuleClass, OPTIONS_TYPE } from './openrtc.module-definition.js';
 import type { DynamicModule } from '@nestjs/common';
 import { resolvedOptionsProvider } from './options/options.provider.js';
 import { AgentResolver } from './routing/agent.resolver.js';
 import { AgentPool } from './runtime/agent-pool.js';
+import { setRoomInputFrameSize } from './runtime/livekit-internals.js';
 import { WorkerRuntime } from './runtime/worker.runtime.js';
 import { SessionEntrypoint } from './session/session.entrypoint.js';
 
@@ -34,6 +35,7 @@ import { SessionEntrypoint } from './session/session.entrypoint.js';
     SessionEventsExplorer,
     OpenRtcMetrics,
     { provide: OPENRTC_POOL, useExisting: AgentPool },
+    { provide: OPENRTC_ROOM_INPUT_FRAMES, useValue: setRoomInputFrameSize },
     // The session is the "request" of its DI context (see AgentInstanceFactory).
     { provide: OPENRTC_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (session: unknown) => session },
     { provide: OPENRTC_AGENT_SESSION, scope: Scope.REQUEST, inject: [REQUEST], useFactory: agentSessionOf },

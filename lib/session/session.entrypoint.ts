@@ -8,10 +8,9 @@ import type { OpenRtcSession } from '../agents/session-context.interface.js';
 import { AgentResolver, type RouteResult } from '../routing/agent.resolver.js';
 import { parseMetadata } from '../routing/metadata.js';
 import type { RoutingJob } from '../routing/routing-job.interface.js';
-import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
+import { OPENRTC_RESOLVED_OPTIONS, OPENRTC_ROOM_INPUT_FRAMES } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import { ROOM_AUDIO_DEFAULTS } from '../options/options.defaults.js';
-import { setRoomInputFrameSize } from '../runtime/livekit-internals.js';
 import { sharedModels } from './prewarm.js';
 
 /** Session inputs a caller can supply instead of the room's (simulated sessions feed recorded audio). */
@@ -54,6 +53,7 @@ export class SessionEntrypoint {
     private readonly resolver: AgentResolver,
     private readonly instances: AgentInstanceFactory,
     @Optional() @Inject(OPENRTC_RESOLVED_OPTIONS) private readonly options?: Pick<ResolvedOpenRtcOptions, 'roomAudio'>,
+    @Optional() @Inject(OPENRTC_ROOM_INPUT_FRAMES) private readonly setRoomInputFrameSize?: (room: object, frameSizeMs: number) => Promise<void>,
   ) {}
 
   async run(ctx: JobContext, io: SessionIo = {}, hooks: SessionHooks = {}): Promise<StartedSession> {
@@ -119,7 +119,8 @@ export class SessionEntrypoint {
   /** Asks for `frameSizeMs` frames; where upstream's room input is not the verified one, says so once and keeps its 10 ms. */
   private async roomInputFrames(room: object, frameSizeMs: number): Promise<void> {
     try {
-      await setRoomInputFrameSize(room, frameSizeMs);
+      if (!this.setRoomInputFrameSize) throw new Error('no room-input frame setter is provided (OpenRtcModule provides it)');
+      await this.setRoomInputFrameSize(room, frameSizeMs);
     } catch (error) {
       if (warnedRoomInput) return;
       warnedRoomInput = true;
