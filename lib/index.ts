@@ -16,3 +16,4 @@ export type { SessionOutcome } from './runtime/session-outcome.tracker.js';
 export type { FailureLimitEvent } from './runtime/failure.supervisor.js';
 export { RecordedAudioInput } from './simulation/recorded-audio.input.js';
 export { AgentRoutingError, OpenRtcConfigError, OpenRtcSetupError } from './errors/openrtc.errors.js';
+export { currentLogContext, type LogContext } from './logging/log-context.js';

@@ -10,6 +10,8 @@ const FLAG_OPTIONS: Record<string, string> = {
   'drain-timeout': 'drainTimeout',
   'agent-name': 'agentName',
   'idle-processes': 'idleProcesses',
+  'memory-warn-mb': 'memoryWarnMB',
+  'memory-limit-mb': 'memoryLimitMB',
   url: 'livekit.url',
   'api-key': 'livekit.apiKey',
   'api-secret': 'livekit.apiSecret',

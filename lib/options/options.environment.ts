@@ -7,6 +7,8 @@ export const OPTION_ENVIRONMENT = {
   OPENRTC_DRAIN_TIMEOUT: 'drainTimeout',
   OPENRTC_AGENT_NAME: 'agentName',
   OPENRTC_IDLE_PROCESSES: 'idleProcesses',
+  OPENRTC_MEMORY_WARN_MB: 'memoryWarnMB',
+  OPENRTC_MEMORY_LIMIT_MB: 'memoryLimitMB',
   LIVEKIT_URL: 'livekit.url',
   LIVEKIT_API_KEY: 'livekit.apiKey',
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
@@ -14,7 +16,7 @@ export const OPTION_ENVIRONMENT = {
 } as const;
 
 /** The options whose environment variable and CLI flag hold a number. */
-export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses']);
+export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses', 'memoryWarnMB', 'memoryLimitMB']);
 
 /**
  * Reads the option layer that environment variables set (through ConfigService when ConfigModule is

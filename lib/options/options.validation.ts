@@ -8,6 +8,7 @@ const KNOWN_OPTIONS = [
   'isolation', 'maxConcurrentSessions', 'consecutiveFailureLimit', 'drainTimeout', 'agentName', 'defaults',
   'defaultAgent', 'router', 'requestFilter', 'acceptOnlyRegisteredRooms', 'livekit', 'logLevel', 'autoStart',
   'turnDetection', 'appModule', 'idleProcesses', 'onFailureLimit', 'vad', 'health', 'agents', 'processBootTimeout',
+  'memoryWarnMB', 'memoryLimitMB',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -92,6 +93,15 @@ function checkLayer(options: OpenRtcModuleOptions): void {
   positiveInteger('maxConcurrentSessions', options.maxConcurrentSessions);
   positiveInteger('consecutiveFailureLimit', options.consecutiveFailureLimit);
   positiveInteger('idleProcesses', options.idleProcesses);
+  for (const option of ['memoryWarnMB', 'memoryLimitMB'] as const) {
+    const value = options[option];
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0)) fail(option, value, 'a whole number of megabytes >= 0 (0: off)');
+  }
+  if (options.memoryWarnMB && options.memoryLimitMB && options.memoryWarnMB >= options.memoryLimitMB) {
+    throw new OpenRtcConfigError(
+      `${label('memoryWarnMB')} (${options.memoryWarnMB}) must be below ${label('memoryLimitMB')} (${options.memoryLimitMB}): the warning comes before the limit. Lower the first or raise the second.`,
+    );
+  }
   for (const option of DURATION_OPTIONS) {
     const value = options[option];
     if (value === undefined) continue;

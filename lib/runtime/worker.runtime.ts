@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentServer, ServerOptions, type JobContext } from '@livekit/agents';
+import { AgentServer, ServerOptions, type JobContext, type JobRequest } from '@livekit/agents';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import { idleProcessesOf, processBootTimeoutOf } from '../options/options.defaults.js';
+import { installLogContext } from '../logging/nest-logger.context.js';
 import { AgentResolver } from '../routing/agent.resolver.js';
 import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
 import { onFirstAnswer } from '../session/first-answer.js';
@@ -19,11 +20,14 @@ import {
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
+import { MemoryWatch } from './memory.watch.js';
 import { OfferAdmission } from './offer.admission.js';
 import { SESSION_ANSWERED_MESSAGE, SESSION_FAILED_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { writeProcessEntry } from './process/process-entry.file.js';
 import { SessionSimulator, type SimulateSessionOptions, type SimulatedSession } from './session.simulator.js';
 import { simulatedIo } from './simulated-io.js';
+import { runtimeSnapshot, watchLoopDelay, type SessionRow } from './snapshot.js';
+import { serveSnapshots } from './snapshot.socket.js';
 import { SessionOutcomeTracker } from './session-outcome.tracker.js';
 
 export type { SimulateSessionOptions, SimulatedSession } from './session.simulator.js';
@@ -61,6 +65,10 @@ export class WorkerRuntime {
   private readonly faults: FaultPolicy;
   private readonly simulator: SessionSimulator;
   readonly outcomes = new SessionOutcomeTracker();
+  /** Offers this worker refused (draining, capacity, unroutable, the app's filter). */
+  offersRefused = 0;
+  /** Live sessions, for the snapshot and the memory warning. */
+  private readonly sessions = new Map<string, SessionRow>();
   /** Set by the module: what the supervisor does at the failure limit. */
   onFailureLimit: (event: FailureLimitEvent) => unknown = () => undefined;
 
@@ -70,6 +78,7 @@ export class WorkerRuntime {
     private readonly entrypoint: SessionEntrypoint,
     registry: AgentRegistry,
   ) {
+    installLogContext();
     this.faults = new FaultPolicy(options.consecutiveFailureLimit, (event) => this.onFailureLimit(event), {
       serving: () => !this.draining && this.server !== undefined,
       draining: () => this.draining,
@@ -89,6 +98,36 @@ export class WorkerRuntime {
 
   get isDraining(): boolean {
     return this.draining;
+  }
+
+  get isolation(): ResolvedOpenRtcOptions['isolation'] {
+    return this.options.isolation;
+  }
+
+  /** Registered with LiveKit and not closed. */
+  get registered(): boolean {
+    return this.connected && this.server !== undefined;
+  }
+
+  get maxConcurrentSessions(): number {
+    return this.options.maxConcurrentSessions;
+  }
+
+  sessionRows(): SessionRow[] {
+    const executors = this.coroutines?.executors ?? [];
+    return [...this.sessions.values()].map((row) => {
+      const executor = executors.find((e) => e.jobId === row.jobId);
+      return executor ? { ...row, agentName: executor.agentName ?? row.agentName, state: executor.tearingDown ? 'closing' : row.state } : { ...row };
+    });
+  }
+
+  private sessionLaunched(jobId: string, roomName: string | undefined): void {
+    this.sessions.set(jobId, { jobId, roomName: roomName ?? '', startedAt: Date.now(), state: 'starting' });
+  }
+
+  private sessionActive(jobId: string, agentName?: string): void {
+    const row = this.sessions.get(jobId);
+    if (row) Object.assign(row, { state: 'active' }, agentName ? { agentName } : {});
   }
 
   /** Sessions running now (reserved offers not included). */
@@ -130,7 +169,7 @@ export class WorkerRuntime {
       apiKey: credentials.apiKey ?? 'offline',
       apiSecret: credentials.apiSecret ?? 'offline',
       agentName: options.agentName,
-      requestFunc: this.admission.requestFunc(),
+      requestFunc: this.countRefusals(this.admission.requestFunc()),
       loadFunc: async () => this.currentLoad(),
       loadThreshold: 1,
       drainTimeout: options.drainTimeout * 1000,
@@ -145,10 +184,14 @@ export class WorkerRuntime {
       port: (options.health?.port || '0') as unknown as number,
       production: true,
       logLevel: options.logLevel,
+      // Process isolation: upstream watches each child (coroutine isolation: MemoryWatch, on the worker).
+      ...(options.isolation === 'process' && options.memoryWarnMB !== undefined ? { jobMemoryWarnMB: options.memoryWarnMB } : {}),
+      ...(options.isolation === 'process' && options.memoryLimitMB !== undefined ? { jobMemoryLimitMB: options.memoryLimitMB } : {}),
     }));
     // Reading activeJobs walks the pool's `processes`, which hands our host its ProcPool.
     void this.server.activeJobs;
     if (!this.procPool) throw new OpenRtcSetupError('The worker pool did not attach to the AgentServer.');
+    this.watchWorker();
     if (connect) await this.register(this.server, credentials as { url: string; apiKey: string; apiSecret: string });
     else {
       this.procPool.start();
@@ -200,6 +243,7 @@ export class WorkerRuntime {
         entry: async (ctx: JobContext, hooks) => {
           const started = await this.entrypoint.run(ctx, await simulatedIo(ctx), hooks);
           this.simulator.started(ctx.job.id);
+          this.sessionActive(ctx.job.id);
           if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => this.simulator.answered(ctx.job.id, text));
           return started;
         },
@@ -210,6 +254,7 @@ export class WorkerRuntime {
         attach,
         launchJob: (pool, info) => {
           this.admission.release(info.job.id);
+          this.sessionLaunched(info.job.id, info.job.room?.name);
           return coroutines.launchJob(pool, info);
         },
       };
@@ -245,9 +290,13 @@ export class WorkerRuntime {
     const executor = pool.getByJobId(jobId);
     if (!executor) return;
     this.childProcesses += 1;
+    this.sessionLaunched(jobId, executor.runningJob?.job.room?.name);
     const onMessage = (kind: string, value: unknown) => {
-      const message = value as { text?: unknown; reason?: unknown; error?: unknown } | undefined;
-      if (kind === SESSION_STARTED_MESSAGE) this.simulator.started(jobId);
+      const message = value as { text?: unknown; reason?: unknown; error?: unknown; agentName?: unknown } | undefined;
+      if (kind === SESSION_STARTED_MESSAGE) {
+        this.simulator.started(jobId);
+        this.sessionActive(jobId, typeof message?.agentName === 'string' ? message.agentName : undefined);
+      }
       else if (kind === SESSION_ANSWERED_MESSAGE) this.simulator.answered(jobId, String(message?.text ?? ''));
       else if (kind === SESSION_FAILED_MESSAGE) this.failedInChild.set(jobId, new Error(`${message?.reason}: ${message?.error}`));
     };
@@ -260,8 +309,35 @@ export class WorkerRuntime {
   }
 
   private sessionEnded(jobId: string, status: JobStatus, reason: string, error?: unknown): void {
+    this.sessions.delete(jobId);
     this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
     this.faults.sessionEnded(jobId, status === JobStatus.SUCCESS, error);
+  }
+
+  /** Counts the offers the admission refuses, for the snapshot. */
+  private countRefusals(filter: (request: JobRequest) => Promise<void>) {
+    return (request: JobRequest): Promise<void> => {
+      const reject = request.reject.bind(request);
+      request.reject = async () => {
+        this.offersRefused += 1;
+        return reject();
+      };
+      return filter(request);
+    };
+  }
+
+  /** The worker's own watchers: the snapshot socket for `openrtc top` and, in coroutine isolation, the memory watermarks. */
+  private watchWorker(): void {
+    watchLoopDelay();
+    const served = serveSnapshots(() => runtimeSnapshot(this));
+    this.cleanups.push(async () => (await served).close());
+    if (this.coroutines) {
+      const memory = new MemoryWatch(this.options.memoryWarnMB ?? 0, this.options.memoryLimitMB ?? 0, {
+        sessions: () => this.sessionRows().sort((a, b) => a.startedAt - b.startedAt),
+        overLimit: () => void this.faults.drainThenExit(),
+      });
+      this.cleanups.push(memory.start());
+    }
   }
 
   /** Launches a local session as a fake job (no room) through the same pool path as an assignment. */
