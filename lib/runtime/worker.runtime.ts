@@ -114,9 +114,8 @@ export class WorkerRuntime {
   }
 
   sessionRows(): SessionRow[] {
-    const executors = this.coroutines?.executors ?? [];
     return [...this.sessions.values()].map((row) => {
-      const executor = executors.find((e) => e.jobId === row.jobId);
+      const executor = this.coroutines ? (this.procPool?.getByJobId(row.jobId) as CoroutineJobExecutor | undefined) : undefined;
       return executor ? { ...row, agentName: executor.agentName ?? row.agentName, state: executor.tearingDown ? 'closing' : row.state } : { ...row };
     });
   }
