@@ -38,13 +38,22 @@ export interface SnapshotSource {
   sessionRows(): SessionRow[];
 }
 
+/** Event-loop delay is reported over the last full window and the current one. */
+const LOOP_WINDOW_MS = 5000;
 let loopDelay: IntervalHistogram | undefined;
+let lastWindowP99Ms = 0;
 
-/** Starts sampling event-loop delay (once per process); the snapshot reports its p99 since the last read. */
+const p99Ms = (histogram: IntervalHistogram | undefined) => (histogram && histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0);
+
+/** Starts sampling event-loop delay (once per process), in windows, so any number of readers see the same figure. */
 export function watchLoopDelay(): void {
   if (loopDelay) return;
-  loopDelay = monitorEventLoopDelay({ resolution: 20 });
-  loopDelay.enable();
+  const histogram = (loopDelay = monitorEventLoopDelay({ resolution: 10 }));
+  histogram.enable();
+  setInterval(() => {
+    lastWindowP99Ms = p99Ms(histogram);
+    histogram.reset();
+  }, LOOP_WINDOW_MS).unref();
 }
 
 /**
@@ -52,8 +61,7 @@ export function watchLoopDelay(): void {
  * shape (to be reconciled with `pool.snapshot()`).
  */
 export function runtimeSnapshot(source: SnapshotSource): RuntimeSnapshot {
-  const p99 = loopDelay && loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
-  loopDelay?.reset();
+  const p99 = Math.max(lastWindowP99Ms, p99Ms(loopDelay));
   return {
     worker: {
       isolation: source.isolation,
