@@ -118,6 +118,8 @@ describe('openrtc top', () => {
       const refused = await runCli(['top', '--once'], { env: cleanEnv({ XDG_RUNTIME_DIR: linked }) });
       expect(refused.code).toBe(1);
       expect(lines(refused.stderr)).toEqual([`openrtc: ${join(linked, 'openrtc')} is a symbolic link; refusing it as the openrtc socket directory. Remove it (or set OPENRTC_TOP_SOCKET).`]);
+      const help = await runCli(['top', '--help'], { env: cleanEnv() });
+      expect(lines(help.stdout)[0]).toBe('Usage: openrtc top [flags]');
       const badInterval = await runCli(['top', '--interval', '0'], { env: cleanEnv({ XDG_RUNTIME_DIR: empty }) });
       expect(badInterval.code).toBe(2);
       expect(lines(badInterval.stderr)).toEqual(['openrtc: Flag --interval must be a number of seconds from 0.25 to 60, got "0".']);
