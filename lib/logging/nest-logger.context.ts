@@ -16,8 +16,9 @@ let marking = false;
  * and `Logger.log(...)` lines, with no change to user code. Nest's Logger is the facade every such
  * call goes through, whatever LoggerService the app set; the fields are added there, before Nest's
  * log buffer, so a buffered line keeps them. A `ConsoleLogger({ json: true })` gets them as fields
- * (its `params`); text logging and other LoggerServices get a short prefix on a string message
- * (they can read `currentLogContext()` instead). Installed once per process; outside a session,
+ * (its `params`); text logging gets a short prefix on a string message. Another LoggerService
+ * gets the fields merged into a fields object the line already passes (LiveKit's records), else the
+ * prefix; it can read `currentLogContext()` to do its own. Installed once per process; outside a session,
  * nothing changes.
  */
 export function installLogContext(): void {
@@ -59,5 +60,15 @@ function decorate(target: LoggerService | undefined, trailingContext: boolean, c
     const at = trailingContext && typeof params[params.length - 1] === 'string' ? params.length - 1 : params.length;
     return [message, [...params.slice(0, at), fields, ...params.slice(at)]];
   }
+  if (!consoleLogger) {
+    // Another LoggerService: fields already passed as an object (LiveKit's records) gain the call's;
+    // otherwise the message gets the prefix. Never an argument more, which could shift its context.
+    const at = params.findIndex(isPlainObject);
+    if (at >= 0) return [message, params.map((param, i) => (i === at ? { ...(param as object), ...logContextFields(context) } : param))];
+  }
   return [typeof message === 'string' ? logContextPrefix(context) + message : message, params];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }

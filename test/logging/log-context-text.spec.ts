@@ -9,7 +9,7 @@ import { captureOutput } from '../support/stdout-capture.js';
 const stripColors = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
 
 async function runCall(configure: (app: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>) => void): Promise<string> {
-  const app = await Test.createTestingModule({ imports: [OpenRtcModule.forRoot({ autoStart: false, turnDetection: 'vad' }), CashierModule] }).compile();
+  const app = await Test.createTestingModule({ imports: [OpenRtcModule.forRoot({ autoStart: false, turnDetection: 'vad', logLevel: 'debug' }), CashierModule] }).compile();
   configure(app);
   await app.init();
   const pool = app.get(AgentPool);
@@ -49,7 +49,12 @@ describe('per-call log context in text logging', () => {
       expect.objectContaining({ level: 'log', context: 'Billing', message: `${prefix}charged 42` }),
       expect.objectContaining({ level: 'log', context: 'Billing', message: 'nightly report' }),
     ]));
-    // The module's own lines of the call carry it too (its teardown runs in the call's context).
-    expect(logger.entries.filter((entry) => entry.context === 'OpenRTC' && entry.message.startsWith(prefix)).length + logger.entries.filter((entry) => entry.context === 'LiveKit' && entry.message.startsWith(prefix)).length).toBeGreaterThan(0);
+    // The module's own lines of the call carry it too.
+    expect(logger.entries).toContainEqual(expect.objectContaining({ context: 'OpenRTC', message: expect.stringMatching(new RegExp(`^\\[cashier room=shop-7 job=${jobId}\\] Resolved agent 'cashier'`)) }));
+    // LiveKit's records already pass their fields as an object: the call's fields join them (no argument more, no prefix).
+    const livekit = logger.entries.filter((entry) => entry.context === 'LiveKit' && entry.fields?.jobId === jobId);
+    expect(livekit.length).toBeGreaterThan(0);
+    expect(livekit[0]!.fields).toEqual(expect.objectContaining({ jobId, roomName: 'shop-7', agentName: 'cashier' }));
+    expect(livekit.filter((entry) => entry.message.startsWith('['))).toEqual([]);
   });
 });
