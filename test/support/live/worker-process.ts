@@ -42,8 +42,8 @@ export function useWorkerProcesses(): (server: LiveKitServer, isolation: Isolati
     let exited = false;
     void cli.exited.then(() => (exited = true));
     await cli.waitForStderr(/openrtc: worker registered with /, 120_000);
-    // LiveKit's own log line (JSON on stdout in production) carries the worker id.
-    const [, workerId] = await cli.waitForStdout(/"id":"(AW_[A-Za-z0-9]+)"[^\n]*"msg":"registered worker"/, 30_000);
+    // LiveKit's own "registered worker" line (through Nest's logger, its fields after the message) carries the worker id.
+    const [, workerId] = await cli.waitForStdout(/registered worker[^\n]*?(AW_[A-Za-z0-9]+)/, 90_000);
     return {
       cli,
       workerId: workerId!,
