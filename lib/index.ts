@@ -20,3 +20,4 @@ export type { SessionEndOutcome, SessionEventInfo } from './observability/sessio
 export type { FailureLimitEvent } from './runtime/failure.supervisor.js';
 export { RecordedAudioInput } from './simulation/recorded-audio.input.js';
 export { AgentRoutingError, OpenRtcConfigError, OpenRtcSetupError } from './errors/openrtc.errors.js';
+export { currentLogContext, type LogContext } from './logging/log-context.js';

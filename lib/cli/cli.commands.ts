@@ -19,7 +19,7 @@ export interface CommandSpec {
   notes?: string[];
 }
 
-export type CommandName = 'start' | 'dev' | 'connect' | 'console' | 'download-files' | 'list';
+export type CommandName = 'start' | 'dev' | 'connect' | 'console' | 'download-files' | 'list' | 'top';
 
 const APP: FlagSpec = {
   name: 'app',
@@ -40,6 +40,8 @@ export const SETTING_FLAGS: FlagSpec[] = [
   { name: 'idle-processes', type: 'string', value: '<n>', description: 'process isolation: children kept booted and waiting for calls', env: 'OPENRTC_IDLE_PROCESSES' },
   { name: 'max-event-loop-utilization', type: 'string', value: '<share>', description: "refuse offers while the event loop is this busy over the last few seconds (default 0.7; 'false' or 0: off)", env: 'OPENRTC_MAX_EVENT_LOOP_UTILIZATION' },
   { name: 'max-cpu-utilization', type: 'string', value: '<share>', description: "refuse offers while the worker and its children use this share of the cores (default 0.9; 'false' or 0: off)", env: 'OPENRTC_MAX_CPU_UTILIZATION' },
+  { name: 'memory-warn-mb', type: 'string', value: '<MB>', description: 'log a warning (once per crossing) above this resident memory', env: 'OPENRTC_MEMORY_WARN_MB' },
+  { name: 'memory-limit-mb', type: 'string', value: '<MB>', description: 'above this resident memory, drain and exit non-zero (process isolation: the child is killed)', env: 'OPENRTC_MEMORY_LIMIT_MB' },
   { name: 'url', type: 'string', value: '<url>', description: 'LiveKit server URL (ws:// or wss://)', env: 'LIVEKIT_URL' },
   { name: 'api-key', type: 'string', value: '<key>', description: 'LiveKit API key', env: 'LIVEKIT_API_KEY' },
   { name: 'api-secret', type: 'string', value: '<secret>', description: 'LiveKit API secret (prefer the variable: flags show in `ps`)', env: 'LIVEKIT_API_SECRET' },
@@ -97,6 +99,19 @@ export const COMMANDS: CommandSpec[] = [
     name: 'list',
     summary: 'List the registered agents: name, class, providers, greeting. Connects to nothing',
     flags: [APP, { name: 'json', type: 'boolean', description: 'print JSON instead of a table' }, HELP],
+  },
+  {
+    name: 'top',
+    summary: "Show a running worker live: load, sessions, RSS, event-loop delay, refused offers, and each session's agent, room, age and state",
+    flags: [
+      { name: 'socket', type: 'string', value: '<path>', description: "the worker's snapshot socket (default: the one worker of this user)", env: 'OPENRTC_TOP_SOCKET' },
+      { name: 'pid', type: 'string', value: '<pid>', description: 'the worker process to show, when several run' },
+      { name: 'once', type: 'boolean', description: 'print one frame and exit' },
+      { name: 'json', type: 'boolean', description: 'print the snapshot as JSON and exit' },
+      { name: 'interval', type: 'string', value: '<seconds>', description: 'refresh period (0.25 to 60, default 1)' },
+      HELP,
+    ],
+    notes: ['Workers serve their snapshot on a unix socket (mode 0600) in $XDG_RUNTIME_DIR/openrtc, else <tmp>/openrtc-<uid>. Keys: q quits.'],
   },
 ];
 

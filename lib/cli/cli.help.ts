@@ -25,7 +25,7 @@ export function mainHelp(version: string): string {
 export function commandHelp(command: CommandSpec): string {
   const required = command.flags.filter((flag) => flag.required).map((flag) => `--${flag.name} ${flag.value ?? ''}`.trimEnd());
   return [
-    `Usage: openrtc ${command.name} ${required.join(' ')}${required.length ? ' ' : ''}--app <built file>[#Export] [flags]`,
+    `Usage: openrtc ${command.name} ${required.join(' ')}${required.length ? ' ' : ''}${command.flags.some((flag) => flag.name === 'app') ? '--app <built file>[#Export] ' : ''}[flags]`,
     '',
     `${command.summary}.`,
     '',

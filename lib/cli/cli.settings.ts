@@ -12,6 +12,8 @@ const FLAG_OPTIONS: Record<string, string> = {
   'idle-processes': 'idleProcesses',
   'max-event-loop-utilization': 'maxEventLoopUtilization',
   'max-cpu-utilization': 'maxCpuUtilization',
+  'memory-warn-mb': 'memoryWarnMB',
+  'memory-limit-mb': 'memoryLimitMB',
   url: 'livekit.url',
   'api-key': 'livekit.apiKey',
   'api-secret': 'livekit.apiSecret',

@@ -8,6 +8,7 @@ import { parseCommandLine } from './cli.parser.js';
 import { runConsoleCommand } from './commands/console.command.js';
 import { runDownloadFiles } from './commands/download-files.command.js';
 import { runList } from './commands/list.command.js';
+import { runTop } from './commands/top.command.js';
 import { runWorker } from './commands/worker.command.js';
 import { WORKER_INDEX_ENV, argsWithoutWorkers, parseWorkerCount, superviseWorkers } from './commands/workers.supervisor.js';
 
@@ -32,6 +33,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       case 'list':
         await runList(flags, io);
         return 0;
+      case 'top':
+        return await runTop(flags, io);
       case 'download-files':
         await runDownloadFiles(flags, io);
         return 0;

@@ -100,6 +100,18 @@ export interface OpenRtcModuleOptions {
    * set e.g. `{ host: '0.0.0.0', port: 8081 }` (LiveKit's production default).
    */
   health?: { host?: string; port?: number };
+  /**
+   * Megabytes of resident memory above which a warning is logged, once per crossing, naming the
+   * running sessions. Coroutine isolation: the worker process's RSS; process isolation: each
+   * session's child (upstream's `jobMemoryWarnMB`, default 1000). 0 or unset: no warning in coroutine isolation.
+   */
+  memoryWarnMB?: number;
+  /**
+   * Megabytes of resident memory above which the worker stops taking calls. Coroutine isolation: the
+   * worker drains (running calls get up to drainTimeout) and exits non-zero for the platform to
+   * restart it. Process isolation: upstream kills the child over it (`jobMemoryLimitMB`). 0 or unset: no limit.
+   */
+  memoryLimitMB?: number;
   /** The VAD every session shares. Default `'native'` (see the README's Benchmarks section for why). */
   vad?: VadImplementation;
   /**

@@ -9,6 +9,8 @@ export const OPTION_ENVIRONMENT = {
   OPENRTC_IDLE_PROCESSES: 'idleProcesses',
   OPENRTC_MAX_EVENT_LOOP_UTILIZATION: 'maxEventLoopUtilization',
   OPENRTC_MAX_CPU_UTILIZATION: 'maxCpuUtilization',
+  OPENRTC_MEMORY_WARN_MB: 'memoryWarnMB',
+  OPENRTC_MEMORY_LIMIT_MB: 'memoryLimitMB',
   LIVEKIT_URL: 'livekit.url',
   LIVEKIT_API_KEY: 'livekit.apiKey',
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
@@ -18,7 +20,7 @@ export const OPTION_ENVIRONMENT = {
 } as const;
 
 /** The options whose environment variable and CLI flag hold a number. */
-export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses', 'maxEventLoopUtilization', 'maxCpuUtilization']);
+export const NUMERIC_OPTIONS: ReadonlySet<string> = new Set(['maxConcurrentSessions', 'drainTimeout', 'idleProcesses', 'maxEventLoopUtilization', 'maxCpuUtilization', 'memoryWarnMB', 'memoryLimitMB']);
 
 /** Numeric options that `false` turns off; the text 'false' (environment, CLI) means the same. */
 export const SWITCHABLE_OPTIONS: ReadonlySet<string> = new Set(['maxEventLoopUtilization', 'maxCpuUtilization']);

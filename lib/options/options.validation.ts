@@ -11,6 +11,7 @@ const KNOWN_OPTIONS = [
   'maxEventLoopUtilization', 'maxCpuUtilization',
   'sessionEventTimeout', 'metrics',
   'roomAudio',
+  'memoryWarnMB', 'memoryLimitMB',
 ] as const;
 const ISOLATIONS = ['coroutine', 'process'];
 const TURN_DETECTIONS = ['audio', 'multilingual', 'vad', 'none'];
@@ -104,6 +105,15 @@ function checkLayer(options: OpenRtcModuleOptions): void {
     if (value !== undefined && value !== false && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1)) {
       fail(option, value, 'a share from 0 to 1 such as 0.7 (false or 0: not checked)');
     }
+  }
+  for (const option of ['memoryWarnMB', 'memoryLimitMB'] as const) {
+    const value = options[option];
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0)) fail(option, value, 'a whole number of megabytes >= 0 (0: off)');
+  }
+  if (options.memoryWarnMB && options.memoryLimitMB && options.memoryWarnMB >= options.memoryLimitMB) {
+    throw new OpenRtcConfigError(
+      `${label('memoryWarnMB')} (${options.memoryWarnMB}) must be below ${label('memoryLimitMB')} (${options.memoryLimitMB}): the warning comes before the limit. Lower the first or raise the second.`,
+    );
   }
   for (const option of DURATION_OPTIONS) {
     const value = options[option];

@@ -49,6 +49,24 @@ export class FaultPolicy {
     return guardFaults((fault) => void this.unattributed(fault));
   }
 
+  /**
+   * Stops taking calls, drains (running calls get up to drainTimeout), then ends the process
+   * non-zero for the platform to restart it: the memory limit's action. Once per process.
+   */
+  async drainThenExit(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    process.exitCode = 1;
+    // A drain already under way (a shutdown) ends the process itself; exitCode makes it non-zero.
+    if (this.host.draining()) return;
+    try {
+      await this.host.drain();
+    } catch (drainError) {
+      this.logger.error(`The drain before exiting failed: ${(drainError as Error)?.message ?? drainError}`);
+    }
+    process.kill(process.pid, 'SIGTERM');
+  }
+
   private async unattributed({ kind, error }: UnattributedFault): Promise<void> {
     const detail = (error as Error)?.stack ?? String(error);
     if (this.stopping) {

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentServer, ServerOptions, type JobContext } from '@livekit/agents';
+import { AgentServer, ServerOptions, type JobContext, type JobRequest } from '@livekit/agents';
 import { AgentRegistry } from '../agents/agent.registry.js';
 import { OpenRtcSetupError } from '../errors/openrtc.errors.js';
 import { OPENRTC_RESOLVED_OPTIONS } from '../openrtc.constants.js';
 import type { ResolvedOpenRtcOptions } from '../options/openrtc-options.interface.js';
 import { idleProcessesOf, processBootTimeoutOf } from '../options/options.defaults.js';
+import { installLogContext } from '../logging/nest-logger.context.js';
 import { AgentResolver } from '../routing/agent.resolver.js';
 import { loadTurnDetectionPlugin, prewarmSharedModels } from '../session/prewarm.js';
 import { onFirstAnswer } from '../session/first-answer.js';
@@ -19,6 +20,7 @@ import {
   type JobExecutor, type PoolHost, type ProcPoolLike,
 } from './livekit-internals.js';
 import { writeLiveKitRecord } from './livekit-log.sink.js';
+import { MemoryWatch } from './memory.watch.js';
 import { OfferAdmission } from './offer.admission.js';
 import { SESSION_ANSWERED_MESSAGE, SESSION_FAILED_MESSAGE, SESSION_PROGRESS_MESSAGE, SESSION_STARTED_MESSAGE } from './process/process-agent.js';
 import { watchAgentSession } from '../observability/agent-session.watch.js';
@@ -28,6 +30,9 @@ import { SessionTable, type SessionProgress } from '../observability/session.tab
 import { writeProcessEntry } from './process/process-entry.file.js';
 import { SessionSimulator, type SimulateSessionOptions, type SimulatedSession } from './session.simulator.js';
 import { simulatedIo } from './simulated-io.js';
+import { takeSnapshot } from '../observability/runtime.snapshot.js';
+import { sessionRows, topSnapshot } from './snapshot.js';
+import { serveSnapshots } from './snapshot.socket.js';
 import { SessionOutcomeTracker } from './session-outcome.tracker.js';
 
 export type { SimulateSessionOptions, SimulatedSession } from './session.simulator.js';
@@ -84,6 +89,7 @@ export class WorkerRuntime {
     private readonly entrypoint: SessionEntrypoint,
     registry: AgentRegistry,
   ) {
+    installLogContext();
     this.faults = new FaultPolicy(options.consecutiveFailureLimit, (event) => this.onFailureLimit(event), {
       serving: () => !this.draining && this.server !== undefined,
       draining: () => this.draining,
@@ -183,12 +189,16 @@ export class WorkerRuntime {
       port: (options.health?.port || '0') as unknown as number,
       production: true,
       logLevel: options.logLevel,
+      // Process isolation: upstream watches each child (coroutine isolation: MemoryWatch, on the worker).
+      ...(options.isolation === 'process' && options.memoryWarnMB !== undefined ? { jobMemoryWarnMB: options.memoryWarnMB } : {}),
+      ...(options.isolation === 'process' && options.memoryLimitMB !== undefined ? { jobMemoryLimitMB: options.memoryLimitMB } : {}),
     }));
     // Reading activeJobs walks the pool's `processes`, which hands our host its ProcPool.
     void this.server.activeJobs;
     if (!this.procPool) throw new OpenRtcSetupError('The worker pool did not attach to the AgentServer.');
     // Headroom is measured from here on: loading the app and the models is no call's cost.
     this.admission.headroom.start();
+    this.watchWorker();
     if (connect) await this.register(this.server, credentials as { url: string; apiKey: string; apiSecret: string });
     else {
       this.procPool.start();
@@ -322,6 +332,19 @@ export class WorkerRuntime {
     this.sessions.ended(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
     this.outcomes.settle(jobId, status === JobStatus.SUCCESS ? 'success' : 'failed', reason, error);
     this.faults.sessionEnded(jobId, status === JobStatus.SUCCESS, error);
+  }
+
+  /** The worker's own watchers: the snapshot socket for `openrtc top` and, in coroutine isolation, the memory watermarks. */
+  private watchWorker(): void {
+    const served = serveSnapshots(() => topSnapshot(takeSnapshot(this, this.options)));
+    this.cleanups.push(async () => (await served).close());
+    if (this.coroutines) {
+      const memory = new MemoryWatch(this.options.memoryWarnMB ?? 0, this.options.memoryLimitMB ?? 0, {
+        sessions: () => sessionRows(takeSnapshot(this, this.options)),
+        overLimit: () => void this.faults.drainThenExit(),
+      });
+      this.cleanups.push(memory.start());
+    }
   }
 
   /** Launches a local session as a fake job (no room) through the same pool path as an assignment. */

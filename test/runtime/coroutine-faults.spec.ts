@@ -112,7 +112,10 @@ describe('coroutine isolation: faults stay inside their session', () => {
     const doomed = await pool.simulateSession({ agent: 'doomed', countsTowardSupervisor: true });
     const outcome = await doomed.outcome;
     expect(outcome).toMatchObject({ status: 'failed', reason: 'agent onEnter failed', error: expect.objectContaining({ message: 'onEnter exploded' }) });
-    expect(logger.messages('error')).toContainEqual(`Session for job '${doomed.jobId}' (agent 'doomed'): onEnter threw; ending the session as failed: onEnter exploded`);
+    // Logged inside the call, so it carries the call's prefix (per-call log context).
+    expect(logger.messages('error')).toContainEqual(
+      expect.stringMatching(new RegExp(`^\\[doomed room=[\\w-]+ job=${doomed.jobId}\\] Session for job '${doomed.jobId}' \\(agent 'doomed'\\): onEnter threw; ending the session as failed: onEnter exploded$`)),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     expect(trips).toHaveLength(1);
     expect(pool.stats()).toMatchObject({ activeSessions: 1, failed: 1 });

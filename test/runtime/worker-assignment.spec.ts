@@ -72,7 +72,8 @@ describe('worker assignment through the dispatch double', () => {
     expect(pool.stats()).toMatchObject({ activeSessions: 0, succeeded: 0, failed: 1, load: 0 });
     await until(() => limits.length === 1, 10_000, 'the supervisor to see the failure');
     expect(String((limits[0]!.lastError as Error).message)).toMatch(/Connection refused/);
-    expect(logger.messages('error')).toContainEqual(expect.stringMatching(new RegExp(`^Session for job '${jobId}' \\(agent 'concierge'\\) failed: .*Connection refused`)));
+    // Logged inside the call, so it carries the call's prefix (per-call log context).
+    expect(logger.messages('error')).toContainEqual(expect.stringMatching(new RegExp(`^\\[concierge room=lobby job=${jobId}\\] Session for job '${jobId}' \\(agent 'concierge'\\) failed: .*Connection refused`)));
 
     // The room connect started @livekit/rtc-node's native runtime in this process; its callback
     // would keep the process alive after close. Closing the last coroutine worker releases it.

@@ -4,6 +4,7 @@ import { Room, RoomEvent } from '@livekit/rtc-node';
 import { JobStatus, releaseClosedSessionTimers, type InferenceExecutorLike, type JobExecutor } from '../livekit-internals.js';
 import type { SessionHooks } from '../../session/session.entrypoint.js';
 import { runInSession, type FaultKind, type SessionOwner } from './session-scope.js';
+import { runWithLogContext, type LogContext } from '../../logging/log-context.js';
 
 /** How long teardown waits for an entry function that is still running (upstream's grace). */
 const ENTRY_GRACE_MS = 15_000;
@@ -137,11 +138,13 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
       (this.options.inferenceExecutor ?? noInference) as never,
     ));
     room.on(RoomEvent.Disconnected, () => this.requestClose('room disconnected'));
+    // Every log line of this call (its teardown's too) names it.
+    const logContext: LogContext = { jobId: info.job.id, roomName: info.job.room?.name || undefined };
     const hooks: SessionHooks = {
-      routed: (agentName) => (this.agentName = agentName),
+      routed: (agentName) => (this.agentName = logContext.agentName = agentName),
       failed: (error, reason) => this.failSession(error, reason),
     };
-    const entry = runInSession(this, () => runWithJobContextAsync(ctx, () => this.options.entry(ctx, hooks)));
+    const entry = runWithLogContext(logContext, () => runInSession(this, () => runWithJobContextAsync(ctx, () => this.options.entry(ctx, hooks))));
     entry.catch((error) => {
       // As in a job process: once the job is closing (e.g. terminated while ctx.connect() was still
       // pending), the entry's failure is part of the teardown, not a crash of the call.
@@ -149,7 +152,7 @@ export class CoroutineJobExecutor implements JobExecutor, SessionOwner {
       this.fail(error);
       this.requestClose('job crashed');
     });
-    void runInSession(this, () => this.lifecycle(entry));
+    void runWithLogContext(logContext, () => runInSession(this, () => this.lifecycle(entry)));
   }
 
   private fail(error: unknown): void {

@@ -11,6 +11,7 @@ import { SessionEntrypoint } from '../../session/session.entrypoint.js';
 import { simulatedIo } from '../simulated-io.js';
 import { watchAgentSession } from '../../observability/agent-session.watch.js';
 import { markProcessChild } from './process-role.js';
+import { runWithLogContext, type LogContext } from '../../logging/log-context.js';
 
 /** What a child tells the parent once its session has started (over upstream's IPC channel). */
 export const SESSION_STARTED_MESSAGE = 'openrtcSessionStarted';
@@ -46,17 +47,24 @@ export function createProcessAgent(spec: ProcessAgentSpec) {
       await prewarmSharedModels(proc, options.turnDetection, options.vad);
     },
     entry: async (ctx: JobContext) => {
-      ctx.addShutdownCallback(async () => app?.close());
-      const started = await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx), {
-        failed: (error, reason) => {
-          process.send?.({ case: SESSION_FAILED_MESSAGE, value: { jobId: ctx.job.id, reason, error: (error as Error)?.message ?? String(error) } });
-          ctx.shutdown(reason);
-        },
-      });
-      const { agentName, metadata } = started.info;
-      process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id, session: { agentName, metadata } } });
-      watchAgentSession(started.session, (progress) => process.send?.({ case: SESSION_PROGRESS_MESSAGE, value: { jobId: ctx.job.id, progress } }));
-      if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => process.send?.({ case: SESSION_ANSWERED_MESSAGE, value: { jobId: ctx.job.id, text } }));
+      // The child's log lines name its call, as in coroutine isolation.
+      const logContext: LogContext = { jobId: ctx.job.id, roomName: ctx.job.room?.name || undefined };
+      return runWithLogContext(logContext, () => runEntry(ctx, logContext));
     },
   });
+
+  async function runEntry(ctx: JobContext, logContext: LogContext): Promise<void> {
+    ctx.addShutdownCallback(async () => app?.close());
+    const started = await app!.get(SessionEntrypoint, { strict: false }).run(ctx, await simulatedIo(ctx), {
+      routed: (agentName) => (logContext.agentName = agentName),
+      failed: (error, reason) => {
+        process.send?.({ case: SESSION_FAILED_MESSAGE, value: { jobId: ctx.job.id, reason, error: (error as Error)?.message ?? String(error) } });
+        ctx.shutdown(reason);
+      },
+    });
+    const { agentName, metadata } = started.info;
+    process.send?.({ case: SESSION_STARTED_MESSAGE, value: { jobId: ctx.job.id, session: { agentName, metadata } } });
+    watchAgentSession(started.session, (progress) => process.send?.({ case: SESSION_PROGRESS_MESSAGE, value: { jobId: ctx.job.id, progress } }));
+    if (ctx.isFakeJob) onFirstAnswer(started.session, (text) => process.send?.({ case: SESSION_ANSWERED_MESSAGE, value: { jobId: ctx.job.id, text } }));
+  }
 }
