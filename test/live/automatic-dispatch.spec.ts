@@ -33,7 +33,7 @@ describeLive('live: automatic dispatch and routing by room name', () => {
       // The dental agent would have said its own greeting: the words prove the route.
       expect(agentText(caller)).not.toContain(CALL_SCRIPTS.dental!.greeting);
       if (isolation === 'coroutine') {
-        expect(worker!.logs.messages('log')).toContain(`Resolved agent 'restaurant' via room name prefix for job '${jobId}'.`);
+        expect(worker!.logs.messages('log')).toContainEqual(`[restaurant room=${room} job=${jobId}] Resolved agent 'restaurant' via room name prefix for job '${jobId}'.`);
       }
       expect(worker!.pool.stats()).toMatchObject({ isolation, activeSessions: 1 });
       await caller.leave();

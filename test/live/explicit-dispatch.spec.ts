@@ -35,7 +35,7 @@ describeLive('live: explicit dispatch, routing by job and room metadata', () => 
       await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes('Harbor Dental'));
       expect(agentText(caller)).toContain(CALL_SCRIPTS.dental!.greeting);
       await caller.waitFor('agent-audio');
-      if (isolation === 'coroutine') expect(worker!.logs.messages('log')).toContain(`Resolved agent 'dental' via job metadata for job '${jobId}'.`);
+      if (isolation === 'coroutine') expect(worker!.logs.messages('log')).toContainEqual(`[dental room=${room} job=${jobId}] Resolved agent 'dental' via job metadata for job '${jobId}'.`);
       await caller.leave();
       expect(await ended).toMatchObject({ status: 'success' });
     }, 120_000);
@@ -49,7 +49,7 @@ describeLive('live: explicit dispatch, routing by job and room metadata', () => 
       const ended = worker!.outcome(jobId);
       await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes('Harbor Dental'));
       expect(agentText(caller)).toContain(CALL_SCRIPTS.dental!.greeting);
-      if (isolation === 'coroutine') expect(worker!.logs.messages('log')).toContain(`Resolved agent 'dental' via room metadata for job '${jobId}'.`);
+      if (isolation === 'coroutine') expect(worker!.logs.messages('log')).toContainEqual(`[dental room=${room} job=${jobId}] Resolved agent 'dental' via room metadata for job '${jobId}'.`);
       await caller.leave();
       expect(await ended).toMatchObject({ status: 'success' });
     }, 120_000);
