@@ -79,8 +79,8 @@ describe('openrtc top', () => {
       expect(frame[0]).toBe('openrtc top · coroutine isolation · not registered');
       expect(frame[1]).toMatch(/^load 25%  sessions 2\/8  RSS \d+ MB  loop p99 \d+\.\d ms  offers refused 0$/);
       expect(frame[2]).toMatch(/^AGENT\s+ROOM\s+AGE\s+STATE\s+JOB$/);
-      expect(frame[3]).toMatch(new RegExp(`^reception\\s+lobby-1\\s+\\d+s\\s+(listening|thinking|speaking)\\s+${worker!.jobs[0]}$`));
-      expect(frame[4]).toMatch(new RegExp(`^billing\\s+desk-9\\s+\\d+s\\s+(listening|thinking|speaking)\\s+${worker!.jobs[1]}$`));
+      expect(frame[3]).toMatch(new RegExp(`^reception\\s+lobby-1\\s+(\\d+m)?\\d+s\\s+(listening|thinking|speaking)\\s+${worker!.jobs[0]}$`));
+      expect(frame[4]).toMatch(new RegExp(`^billing\\s+desk-9\\s+(\\d+m)?\\d+s\\s+(listening|thinking|speaking)\\s+${worker!.jobs[1]}$`));
     }
   });
 
@@ -94,7 +94,7 @@ describe('openrtc top', () => {
       const frame = screen();
       expect(frame).toMatch(/openrtc top · coroutine isolation · not registered/);
       expect(frame).toMatch(/load 25%\s+sessions 2\/8\s+RSS \d+ MB/);
-      expect(frame).toMatch(/reception\s+lobby-1\s+\d+s\s+(listening|thinking|speaking)/);
+      expect(frame).toMatch(/reception\s+lobby-1\s+(\d+m)?\d+s\s+(listening|thinking|speaking)/);
       // Redraws: the ages move on (a later frame differs from the first).
       await until(() => screen() !== frame, 30_000, 'a redraw');
       tmux(server, 'send-keys', 'q');

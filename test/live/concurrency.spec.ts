@@ -83,7 +83,8 @@ describeLive('live: concurrent calls in one worker', () => {
         // call's own agent and room (a shared record would name one room for all calls), and the
         // booking the caller heard was noted by that call's record, not another's. (A caller's
         // speech may be heard as more than one turn on a loaded machine, so lines are not counted.)
-        const notes = worker!.logs.entries.filter((e) => e.context === 'Call').map((e) => e.message);
+        // (Without the log context every line of a call starts with: [agent room=… job=…].)
+        const notes = worker!.logs.entries.filter((e) => e.context === 'Call').map((e) => e.message.replace(/^\[[^\]]* job=[^\]]*\] /, ''));
         for (const c of calls) {
           const mine = notes.filter((line) => line.includes(` ${c.caller.room}] `));
           expect(mine.length).toBeGreaterThan(0);

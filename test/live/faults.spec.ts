@@ -43,7 +43,8 @@ describeLive('live: faults with real jobs', () => {
       expect(ended.status).toBe('failed');
       if (isolation === 'coroutine') {
         expect((ended.error as Error).message).toBe(FAULT_MESSAGE);
-        expect(worker!.logs.messages('error')).toContain(`Session for job '${job.id}' (agent 'faulty') failed: ${FAULT_MESSAGE}`);
+        // Each line a call writes starts with its log context, e.g. [faulty room=… job=…].
+        expect(worker!.logs.messages('error').map((line) => line.replace(/^\[[^\]]*\] /, ''))).toContain(`Session for job '${job.id}' (agent 'faulty') failed: ${FAULT_MESSAGE}`);
       }
       return job;
     }
@@ -88,7 +89,7 @@ describeLive('live: faults with real jobs', () => {
       expect(tripped).toHaveLength(1);
       expect(tripped[0]!.consecutiveFailures).toBe(2);
       if (isolation === 'coroutine') expect((tripped[0]!.lastError as Error).message).toBe(FAULT_MESSAGE);
-      expect(worker!.logs.messages('error')).toContain(
+      expect(worker!.logs.messages('error').map((line) => line.replace(/^\[[^\]]*\] /, ''))).toContain(
         `2 sessions in a row ended without success (consecutiveFailureLimit 2); last error: ${isolation === 'coroutine' ? FAULT_MESSAGE : (tripped[0]!.lastError as Error).message}`,
       );
       expect(worker!.pool.stats()).toMatchObject({ failed: 3, consecutiveFailures: 2, draining: false });

@@ -57,7 +57,7 @@ describe(LIVE_MODE === 'local' ? 'live: scale-out on LiveKit\'s dispatcher' : 'l
       expect(placed.filter((p) => p.worker === b).length).toBe(2);
       await Promise.all(first.map(greeted));
       // Both report FULL to LiveKit (load 2/2).
-      await until(() => transitions(a!).at(-1) === 'full' && transitions(b!).at(-1) === 'full', 30_000, 'both workers to report FULL');
+      await until(() => transitions(a!).at(-1) === 'full' && transitions(b!).at(-1) === 'full', 120_000, 'both workers to report FULL');
 
       // A fifth room while both are full: LiveKit finds no worker and gives its job up.
       // (With every worker FULL the job request finds no taker already at the RPC layer: the agent
