@@ -52,7 +52,7 @@ describe('openrtc: an app it cannot boot exits non-zero with one line that says 
     ['--app with no file before the export', () => ['list', '--app', '#AppModule'], /^openrtc: --app '#AppModule' names no file: --app dist\/app\.module\.js#AppModule\.$/, 2],
     ['--app with an export that is no name', () => ['list', '--app', 'dist/app.module.js#1st'], /^openrtc: --app 'dist\/app\.module\.js#1st': '1st' is no export name\. Write the module class after '#'/, 2],
     ['--app naming a directory', () => ['list', '--app', 'test/fixtures'], /^openrtc: --app points at a directory \(test\/fixtures\); name the built file that exports the root module/, 2],
-    ['a flag before the command', () => ['--app', 'dist/app.module.js', 'list'], /^openrtc: Flags go after the command: openrtc <command> --app \(commands: start, dev, connect, console, download-files, list\)\.$/, 2],
+    ['a flag before the command', () => ['--app', 'dist/app.module.js', 'list'], /^openrtc: Flags go after the command: openrtc <command> --app \(commands: start, dev, connect, console, download-files, list, top\)\.$/, 2],
   ];
 
   it.each(cases)('%s', async (_what, args, message, exitCode) => {

@@ -35,8 +35,8 @@ describe(LIVE_MODE === 'local' ? 'live: scale-out on LiveKit\'s dispatcher' : 'l
   const call = useCallers();
   const startWorker = useWorkerProcesses();
 
-  /** The worker's FULL/available transitions, as @livekit/agents logs them when it reports its load. */
-  const transitions = (worker: WorkerProcess) => [...worker.cli.stdout.matchAll(/"msg":"worker is (at full capacity|below capacity)/g)].map((m) => (m[1] === 'below capacity' ? 'available' : 'full'));
+  /** The worker's FULL/available transitions, as @livekit/agents logs them (through Nest's logger) when it reports its load. */
+  const transitions = (worker: WorkerProcess) => [...worker.cli.stdout.matchAll(/worker is (at full capacity|below capacity)/g)].map((m) => (m[1] === 'below capacity' ? 'available' : 'full'));
   const greeted = (caller: CallerHandle) => {
     const agent = caller.room.startsWith('dental') ? 'dental' : 'restaurant';
     return caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes(CALL_SCRIPTS[agent]!.greeting), 150_000);
