@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileShares } from '../live/profile-share.mjs';
 import { processTree, treeMemory } from '../lib/proc-memory.mjs';
@@ -295,7 +295,9 @@ export async function live(ctx) {
   } finally {
     await server.stop();
   }
-  const result = { variants: Object.fromEntries(variants.map((v) => [v, LIVE_VARIANTS[v]])), skippedVariants: skipped, points };
+  // Paths in the report are relative to the project: no machine paths in results.
+  const described = (variant) => (variant.app ? { ...variant, app: relative(ROOT, variant.app) } : variant);
+  const result = { variants: Object.fromEntries(variants.map((v) => [v, described(LIVE_VARIANTS[v])])), skippedVariants: skipped, points };
   const table = liveTable(result);
   for (const line of Object.values(skipped)) table.markdown += `\n\n${line}`;
   return { result, tables: [table], charts: [] };
