@@ -26,21 +26,7 @@ export function writeRepeatedSpeech(source, copies, target) {
   const { sampleRate, samples } = parsePcm16Wav(readFileSync(source));
   const data = Buffer.alloc(samples.length * 2 * copies);
   for (let c = 0; c < copies; c++) Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).copy(data, c * samples.length * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, Buffer.concat([header, data]));
+  writeMonoPcm16Wav(target, sampleRate, data);
   return (samples.length * copies) / sampleRate;
 }
 
@@ -61,13 +47,18 @@ export function writeResampledSpeech(source, sampleRate, target) {
     out[i] = Math.round(a + (b - a) * (x - j));
   }
   const data = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  writeMonoPcm16Wav(target, sampleRate, data);
+}
+
+/** Writes mono PCM16 `data` at `sampleRate` as a WAV file at `target`. */
+function writeMonoPcm16Wav(target, sampleRate, data) {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + data.length, 4);
   header.write('WAVEfmt ', 8, 'latin1');
   header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
   header.writeUInt32LE(sampleRate, 24);
   header.writeUInt32LE(sampleRate * 2, 28);
   header.writeUInt16LE(2, 32);
