@@ -1,13 +1,15 @@
-// `npm run bench [-- density|throughput|latency] [--tiny] [--out DIR]`: runs the benchmarks on the
-// built package, prints Markdown tables, writes <out>/<date>-<host>.json and one SVG per sweep.
-// `npm run bench -- live [--variants a,b]`: real calls through a local livekit-server (not part of
+// `npm run bench [-- density|throughput|latency] [--tiny] [--out DIR] [--node 24]`: runs the
+// benchmarks on the built package (their workers on this Node, or on Node 24 LTS), prints Markdown
+// tables, writes <out>/<date>-<host>.json and one SVG per sweep.
+// `npm run bench -- live [--variants a,b] [--calls 1,5,10,20]`: real calls through a local livekit-server (not part of
 // `all`: it needs the server binary and takes minutes); writes <out>/<date>-<host>-live.json.
 // Benchmarks report numbers; they never judge them. --tiny (or OPENRTC_BENCH_TINY=1) runs each
 // at a token size, for the smoke test.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeMachine } from './lib/machine.mjs';
+import { node24, nodeVersion } from './lib/node24.mjs';
 import { snapshotPackage } from './lib/package-snapshot.mjs';
 import { writeRepeatedSpeech, writeResampledSpeech } from './lib/speech.mjs';
 import { density } from './suites/density.mjs';
@@ -25,7 +27,7 @@ const BUDGET_MS = { full: 540_000, tiny: 240_000 };
 // 1.9 session (24 kHz, 10 ms frames; RecordedAudioInput plays a 24 kHz recording in 10 ms frames);
 // 'vad-window' is the older bench's 16 kHz, 32 ms (one VAD window per frame, cheaper than any room).
 const FORMATS = { room: { sampleRate: 24_000, frameMs: 10 }, 'vad-window': { sampleRate: 16_000, frameMs: 32 } };
-const LIVE_BUDGET_MS = { full: 1_500_000, tiny: 120_000 };
+const LIVE_BUDGET_MS = { full: 2_400_000, tiny: 120_000 };
 
 function parseArgs(argv) {
   const args = { suites: [], variants: undefined, format: 'room', tiny: process.env.OPENRTC_BENCH_TINY === '1', out: process.env.OPENRTC_BENCH_OUT ?? join(ROOT, 'bench/results') };
@@ -41,10 +43,17 @@ function parseArgs(argv) {
       args.variants = String(argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = args.variants.filter((v) => !(v in LIVE_VARIANTS));
       if (unknown.length || args.variants.length === 0) throw new Error(`--variants takes a comma-separated list of ${Object.keys(LIVE_VARIANTS).join(', ')}; got '${argv[i] ?? ''}'.`);
-    } else throw new Error(`Unknown benchmark '${argv[i]}'. Use: npm run bench -- [all|${Object.keys(SUITES).join('|')}|live] [--tiny] [--out DIR] [--variants ${Object.keys(LIVE_VARIANTS).join(',')}]`);
+    } else if (argv[i] === '--node') {
+      args.node = argv[++i];
+      if (args.node !== '24') throw new Error(`--node takes 24 (the simulated benchmarks' workers run on Node 24 LTS; without it, on this Node); got '${args.node ?? ''}'.`);
+    } else if (argv[i] === '--calls') {
+      args.calls = String(argv[++i] ?? '').split(',').map(Number);
+      if (args.calls.length === 0 || !args.calls.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--calls takes a comma-separated list of positive integers (calls per point), e.g. 1,5,10,20; got '${argv[i] ?? ''}'.`);
+    } else throw new Error(`Unknown benchmark '${argv[i]}'. Use: npm run bench -- [all|${Object.keys(SUITES).join('|')}|live] [--tiny] [--out DIR] [--node 24] [--variants ${Object.keys(LIVE_VARIANTS).join(',')}] [--calls 1,5,10,20]`);
   }
   if (args.suites.length === 0) args.suites = Object.keys(SUITES);
   if (args.suites.includes('live') && args.suites.length > 1) throw new Error('Run the live benchmark on its own: npm run bench -- live');
+  if (args.suites.includes('live') && args.node) throw new Error('--node applies to the simulated benchmarks; the live benchmark runs Node 24 as variants: --variants coroutine-node24,coroutine-16k-40ms-node24');
   return args;
 }
 
@@ -52,6 +61,11 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const started = new Date();
   const machine = describeMachine(ROOT);
+  const stem = `${started.toISOString().slice(0, 10)}-${machine.host}${args.suites.includes('live') ? '-live' : ''}${args.node ? `-node${args.node}` : ''}`;
+  if (args.node === '24') {
+    process.env.OPENRTC_BENCH_NODE = node24((line) => process.stderr.write(`[bench] ${line}\n`));
+    machine.workerNode = nodeVersion(process.env.OPENRTC_BENCH_NODE);
+  }
   const snapshot = snapshotPackage(ROOT);
   const log = (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
   const results = {};
@@ -78,6 +92,12 @@ async function main() {
       deadline: started.getTime() + (args.tiny ? BUDGET_MS.tiny : BUDGET_MS.full),
       liveDeadline: started.getTime() + (args.tiny ? LIVE_BUDGET_MS.tiny : LIVE_BUDGET_MS.full),
       liveVariants: args.variants,
+      liveCalls: args.calls,
+      // The live run takes long: each point is appended to <out>/<stem>.partial.jsonl as it ends.
+      checkpoint: (point) => {
+        mkdirSync(args.out, { recursive: true });
+        appendFileSync(join(args.out, `${stem}.partial.jsonl`), `${JSON.stringify(point)}\n`);
+      },
       log,
     };
     const all = { ...SUITES, ...SEPARATE };
@@ -97,7 +117,6 @@ async function main() {
     snapshot.remove();
   }
   const finished = new Date();
-  const stem = `${started.toISOString().slice(0, 10)}-${machine.host}${args.suites.includes('live') ? '-live' : ''}`;
   mkdirSync(args.out, { recursive: true });
   const files = charts.map(({ name, svg }) => {
     const file = join(args.out, `${stem}-${name}.svg`);
@@ -116,6 +135,7 @@ async function main() {
   };
   const json = join(args.out, `${stem}.json`);
   writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
+  rmSync(join(args.out, `${stem}.partial.jsonl`), { force: true });
   process.stdout.write(`\nwrote ${[json, ...files].join(', ')} in ${report.durationSeconds} s\n`);
   process.exitCode = failed ? 1 : 0;
 }

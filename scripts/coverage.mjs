@@ -3,7 +3,10 @@
 // isolation's children, fixtures and probes that load dist/), which write raw V8 coverage through
 // NODE_V8_COVERAGE; dist/ maps back to lib/*.ts through its source maps. Fails below the gate.
 // `npm test` runs it after the build; arguments go to jest, and with any the gate is not applied
-// (a subset of the specs cannot cover the package).
+// (a subset of the specs cannot cover the package). The whole suite runs in two passes: every spec
+// but test/live on two jest workers, then test/live one file at a time. A live spec's worker, its
+// callers and its livekit-server share two cores with nothing else, so its calls are not starved
+// by whatever spec happens to run beside it.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
@@ -23,7 +26,6 @@ const lib = join(root, 'lib') + sep;
 const distUrl = pathToFileURL(join(root, 'dist')).href + '/';
 const out = join(root, 'coverage');
 const raw = join(out, 'v8');
-const jestOut = join(out, 'jest');
 const args = process.argv.slice(2);
 
 rmSync(out, { recursive: true, force: true });
@@ -60,17 +62,29 @@ const folder = setInterval(() => {
 }, 3000);
 
 const jest = join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin/jest.js');
-const code = await new Promise((resolve) => {
-  const child = spawn(process.execPath, [jest, '--coverage', `--coverageDirectory=${jestOut}`, ...args], {
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
-      NODE_V8_COVERAGE: raw,
-    },
+const LIVE = '/test/live/';
+const passes = args.length > 0
+  ? [{ name: 'jest', args }]
+  : [
+      { name: 'jest', args: ['--testPathIgnorePatterns', LIVE] },
+      { name: 'jest-live', args: ['--maxWorkers=1', '--testPathPatterns', 'test/live/'] },
+    ];
+let code = 0;
+for (const pass of passes) {
+  if (passes.length > 1) console.log(`\n== ${pass.name === 'jest-live' ? 'test/live, one file at a time' : 'every spec but test/live'}\n`);
+  const passCode = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [jest, '--coverage', `--coverageDirectory=${join(out, pass.name)}`, ...pass.args], {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
+        NODE_V8_COVERAGE: raw,
+      },
+    });
+    child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });
-  child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
-});
+  code ||= passCode;
+}
 clearInterval(folder);
 await folding;
 await fold(true);
@@ -99,12 +113,16 @@ for (const script of children.result) {
   fromChildren.merge(converter.toIstanbul());
 }
 
-let inProcess = {};
-try {
-  inProcess = JSON.parse(readFileSync(join(jestOut, 'coverage-final.json'), 'utf8'));
-} catch {
-  console.warn('coverage: jest wrote no coverage (coverage/jest/coverage-final.json)');
+// Each pass's in-process coverage comes from the same transform, so they merge file by file.
+const jestMap = libCoverage.createCoverageMap({});
+for (const pass of passes) {
+  try {
+    jestMap.merge(JSON.parse(readFileSync(join(out, pass.name, 'coverage-final.json'), 'utf8')));
+  } catch {
+    console.warn(`coverage: jest wrote no coverage (coverage/${pass.name}/coverage-final.json)`);
+  }
 }
+const inProcess = jestMap.toJSON();
 const merged = libCoverage.createCoverageMap({});
 for (const file of new Set([...Object.keys(inProcess), ...fromChildren.files()])) {
   if (!file.startsWith(lib) || typesOnly(file)) continue;

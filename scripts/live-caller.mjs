@@ -74,6 +74,9 @@ export class CallerHandle {
     this.room = room;
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => (this.stderr = (this.stderr + chunk).slice(-4000)));
+    // A message sent as the caller process dies fails with ERR_IPC_CHANNEL_CLOSED: that caller's waits
+    // reject when its exit arrives, so the error must not take the owner process down.
+    child.on('error', (error) => (this.stderr = `${this.stderr}\n[caller process: ${error.message}]`.slice(-4000)));
     child.on('message', (event) => {
       this.events.push(event);
       onEvent?.(event);
@@ -121,7 +124,7 @@ export class CallerHandle {
   /** Speaks the recording (in real time) and resolves with { startedAt, endedAt } once it has played out. */
   async speak(timeoutMs = 60_000) {
     const spoken = this.all('speech-ended').length;
-    this.child.send({ kind: 'speak' });
+    if (this.child.connected) this.child.send({ kind: 'speak' });
     const ended = await this.waitFor('speech-ended', () => this.all('speech-ended').length > spoken, timeoutMs);
     return { startedAt: ended.startedAt, endedAt: ended.at };
   }

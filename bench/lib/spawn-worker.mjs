@@ -12,6 +12,8 @@ const TAIL = 4000;
 export function runWorker(scenario, params, { env = {}, timeoutMs }) {
   return new Promise((resolve, reject) => {
     const child = fork(WORKER, [scenario, JSON.stringify(params)], {
+      // `npm run bench -- --node 24` runs the workers on Node 24 LTS.
+      execPath: process.env.OPENRTC_BENCH_NODE || process.execPath,
       // gc(): memory is read after a collection, so garbage does not pass for session state.
       execArgv: ['--expose-gc'],
       // production: rtc-node logs at debug level to stdout otherwise.

@@ -1,12 +1,14 @@
 // Preloaded into the live benchmark's worker (node --import): measures the worker's own event loop
 // between two SIGUSR2 signals and writes { loopDelayMs, eventLoopUtilization } to the file named by
-// OPENRTC_BENCH_PROBE_FILE. The variable is removed at once, so the worker's children (process
-// isolation) inherit an inert probe.
+// OPENRTC_BENCH_PROBE_FILE ('%p' in it stands for the pid). The variable is removed at once, so the
+// worker's children (process isolation) inherit an inert probe; under `openrtc start --workers`
+// the supervisor keeps it for the workers it starts and measures nothing itself.
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
-const file = process.env.OPENRTC_BENCH_PROBE_FILE;
-delete process.env.OPENRTC_BENCH_PROBE_FILE;
+const supervisor = process.argv.includes('--workers');
+const file = supervisor ? undefined : process.env.OPENRTC_BENCH_PROBE_FILE?.replace('%p', String(process.pid));
+if (!supervisor) delete process.env.OPENRTC_BENCH_PROBE_FILE;
 
 if (file) {
   const RESOLUTION_MS = 1;

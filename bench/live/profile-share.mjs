@@ -6,7 +6,20 @@
 //     synchronous part: AudioStream filters, each Room's onFfiEvent up to its first await);
 //   roomAndMutex: self time in rtc-node's room.cjs and @livekit/mutex (each Room's async
 //     onFfiEvent continuation and its lock), wherever it ran (microtasks included).
+//   selfByOwner: the ten largest owners of self time (an npm package, a node:internal module,
+//     this module's dist, or V8's own entries such as GC), as a share of busy time.
 import { readFileSync } from 'node:fs';
+
+/** Who owns a frame's code: its npm package, its node: module, or V8's bucket. */
+function ownerOf({ url, functionName }) {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native / V8 builtins)';
+  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (pkg) return pkg[1];
+  if (url.startsWith('node:')) return url.replace(/^node:internal\/(?:deps\/)?/, 'node:').split('/').slice(0, 2).join('/');
+  if (/\/dist\/(?:esm|cjs)\//.test(url)) return '@openrtc/nestjs';
+  if (/dist-sample\//.test(url)) return 'sample app';
+  return '(other)';
+}
 
 export function profileShares(file, fromUs, toUs) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
@@ -30,6 +43,7 @@ export function profileShares(file, fromUs, toUs) {
   let fanout = 0;
   let gc = 0;
   let total = 0;
+  const owners = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] ?? 0;
     t += dt;
@@ -39,6 +53,8 @@ export function profileShares(file, fromUs, toUs) {
     if (idle.has(id)) continue;
     busy += dt;
     const node = nodes.get(id);
+    const owner = ownerOf(node.callFrame);
+    owners.set(owner, (owners.get(owner) ?? 0) + dt);
     if (node.callFrame.functionName === '(garbage collector)') gc += dt;
     if (inCallback(id)) callback += dt;
     if (isFanout(node)) fanout += dt;
@@ -53,5 +69,6 @@ export function profileShares(file, fromUs, toUs) {
     roomAndMutexSelfMs: ms(fanout),
     roomAndMutexPercentOfBusy: share(fanout),
     gcPercentOfBusy: share(gc),
+    selfByOwner: [...owners].sort((x, y) => y[1] - x[1]).slice(0, 10).map(([owner, us]) => ({ owner, percentOfBusy: share(us) })),
   };
 }

@@ -47,12 +47,15 @@ function largestWithinLimit(points) {
   return best;
 }
 
-/** Next to each VAD's floor: what a whole session costs per 32 ms frame, at its capacity. */
+/**
+ * Next to each VAD's floor: what a whole simulated session costs (CPU ms per session-second) at its
+ * capacity. No sessions-per-core figure is derived from it: a simulated session has no room, no
+ * WebRTC and no STT/LLM/TTS, and a real call costs several times more (the live benchmark).
+ */
 function withSessionCost(floor, sweep, capacity) {
   return Object.fromEntries(VADS.map((vad) => {
     const at = sweep[vad].find((p) => p.sessions === capacity[vad]) ?? sweep[vad][0];
-    const perFrame = at.cpuMsPerSessionSecond * 0.032;
-    return [vad, { ...floor[vad], session: { measuredAt: at.sessions, cpuMsPerFrame: round(perFrame, 3), sessionsPerCore: Math.floor(32 / perFrame) } }];
+    return [vad, { ...floor[vad], session: { measuredAt: at.sessions, cpuMsPerSessionSecond: round(at.cpuMsPerSessionSecond, 1), vadShare: round((floor[vad].cpuMsPerWindow * (1000 / 32)) / at.cpuMsPerSessionSecond, 2) } }];
   }));
 }
 
@@ -77,12 +80,12 @@ function sweepTable({ sweep, capacity, format }) {
   };
 }
 
-function floorTable({ floor }) {
+function floorTable({ floor, format }) {
   return {
-    title: 'Physical floor: CPU per 32 ms VAD window (one stream fed flat out) vs a whole session',
+    title: `The VAD's floor: CPU per 32 ms VAD window (one stream fed flat out) vs a whole simulated session (${formatLabel(format)})`,
     markdown: markdownTable(
-      ['VAD', 'VAD CPU ms per window', 'sessions per core, VAD alone', 'session CPU ms per 32 ms frame (at N)', 'sessions per core, whole session'],
-      VADS.map((vad) => [vad, floor[vad].cpuMsPerWindow, floor[vad].sessionsPerCore, `${floor[vad].session.cpuMsPerFrame} (N = ${floor[vad].session.measuredAt})`, floor[vad].session.sessionsPerCore]),
+      ['VAD', 'VAD CPU ms per window', 'VAD CPU ms per session-second', 'simulated session CPU ms per session-second (at N)', "the VAD's share"],
+      VADS.map((vad) => [vad, floor[vad].cpuMsPerWindow, round(floor[vad].cpuMsPerWindow * (1000 / 32), 2), `${floor[vad].session.cpuMsPerSessionSecond} (N = ${floor[vad].session.measuredAt})`, `${Math.round(floor[vad].session.vadShare * 100)} %`]),
     ),
   };
 }

@@ -400,13 +400,13 @@ interface RoomInputLike {
 
 async function patchRoomInput(): Promise<void> {
   if (!SUPPORTED.test(version)) {
-    throw new OpenRtcSetupError(`roomAudio.frameSizeMs needs @livekit/agents 1.9.x (its room input was verified), but ${version} is installed. Unset roomAudio.frameSizeMs, or install @livekit/agents@~1.9.0.`);
+    throw new OpenRtcSetupError(`roomAudio.frameSizeMs needs @livekit/agents 1.9.x (its room input was verified), but ${version} is installed. Set roomAudio.frameSizeMs to 10 (upstream's frames), or install @livekit/agents@~1.9.0.`);
   }
   const file = join(dirname(agentsEntry()), 'voice/room_io', isCommonJs ? '_input.cjs' : '_input.js');
   const mod = isCommonJs ? require(file) : await import(pathToFileURL(file).href);
   const proto = mod.ParticipantAudioInputStream?.prototype as RoomInputLike | undefined;
   if (typeof proto?.createStream !== 'function') {
-    throw new OpenRtcSetupError(`@livekit/agents ${version} has an unexpected room input (no ParticipantAudioInputStream.createStream). Unset roomAudio.frameSizeMs.`);
+    throw new OpenRtcSetupError(`@livekit/agents ${version} has an unexpected room input (no ParticipantAudioInputStream.createStream). Set roomAudio.frameSizeMs to 10 (upstream's frames).`);
   }
   const createStream = proto.createStream;
   proto.createStream = function (this: RoomInputLike, track: unknown) {

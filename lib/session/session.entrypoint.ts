@@ -83,7 +83,8 @@ export class SessionEntrypoint {
       await ctx.connect();
       const room = ctx.isFakeJob ? undefined : ctx.room;
       const { sampleRate, frameSizeMs } = { ...ROOM_AUDIO_DEFAULTS, ...this.options?.roomAudio };
-      if (room && frameSizeMs) await this.roomInputFrames(room, frameSizeMs);
+      // 10 ms is what upstream's room input delivers already: nothing to set.
+      if (room && frameSizeMs && frameSizeMs !== 10) await this.roomInputFrames(room, frameSizeMs);
       await session.start({ agent, room, ...(room && sampleRate ? { inputOptions: { audioSampleRate: sampleRate } } : {}) });
       // Upstream closes the session when the caller leaves, but keeps the job (and its room) until
       // LiveKit closes the room, 20 s later by default: one session is one call, so end the job with it.
@@ -124,7 +125,7 @@ export class SessionEntrypoint {
     } catch (error) {
       if (warnedRoomInput) return;
       warnedRoomInput = true;
-      this.logger.warn(`roomAudio.frameSizeMs ${frameSizeMs} is not applied; calls receive upstream's 10 ms frames: ${(error as Error)?.message ?? error}`);
+      this.logger.warn(`roomAudio.frameSizeMs ${frameSizeMs} is not applied; calls receive upstream's 10 ms frames (set roomAudio.frameSizeMs to 10 to keep them without this warning): ${(error as Error)?.message ?? error}`);
     }
   }
 

@@ -69,7 +69,7 @@ describe('benchmarks (smoke: tiny N, output shape only)', () => {
       expect(point).toMatchObject({ sessions: 2, entered: 2 });
       expect([point.loopDelayMs.p99, point.cpuPercent, point.rssMiB, point.vadLagMs.p99, point.framesLate].every(finite)).toBe(true);
       expect(point.vadWindows).toBeGreaterThan(0);
-      expect([floor[vad].cpuMsPerWindow, floor[vad].sessionsPerCore, floor[vad].session.cpuMsPerFrame].every(finite)).toBe(true);
+      expect([floor[vad].cpuMsPerWindow, floor[vad].session.cpuMsPerSessionSecond, floor[vad].session.vadShare].every(finite)).toBe(true);
     }
     expect(overhead.bare).toMatchObject({ impl: 'bare', sessions: 2 });
     expect(overhead.module).toMatchObject({ impl: 'module', sessions: 2 });
@@ -85,7 +85,7 @@ describe('benchmarks (smoke: tiny N, output shape only)', () => {
   });
 
   it('prints a Markdown table per measurement on stdout', () => {
-    for (const heading of ['### Throughput', '### Physical floor', '### Module overhead', '### Start latency', '### Density']) {
+    for (const heading of ['### Throughput', "### The VAD's floor", '### Module overhead', '### Start latency', '### Density']) {
       expect(run.stdout).toContain(heading);
     }
     expect(run.stdout).toMatch(/^\|-+\|/m);
@@ -134,6 +134,17 @@ describe('live benchmark (smoke: one real call, output shape only)', () => {
   it('refuses an unknown live variant, naming the known ones', async () => {
     const bogus = await runBench(['live', '--variants', 'thread', '--out', out]);
     expect(bogus.code).toBe(1);
-    expect(bogus.stderr).toContain("--variants takes a comma-separated list of coroutine, coroutine-16k-20ms, coroutine-profile, coroutine-16k-40ms, process, listener, python-listener; got 'thread'.");
+    expect(bogus.stderr).toContain("--variants takes a comma-separated list of coroutine, coroutine-16k-20ms, coroutine-profile, coroutine-16k-40ms, process, process-16k-40ms, coroutine-node24, coroutine-16k-40ms-node24, coroutine-2-workers, coroutine-16k-40ms-2-workers, admission, listener, listener-16k-40ms, python-listener; got 'thread'.");
+  });
+
+  it.each([
+    [['--calls', '0,5'], "--calls takes a comma-separated list of positive integers (calls per point), e.g. 1,5,10,20; got '0,5'."],
+    [['--calls', 'ten'], "--calls takes a comma-separated list of positive integers (calls per point), e.g. 1,5,10,20; got 'ten'."],
+    [['--node', '22'], "--node takes 24 (the simulated benchmarks' workers run on Node 24 LTS; without it, on this Node); got '22'."],
+    [['--node', '24'], '--node applies to the simulated benchmarks; the live benchmark runs Node 24 as variants: --variants coroutine-node24,coroutine-16k-40ms-node24'],
+  ])('refuses live %p, naming the flag, the value and what it takes', async (flags, message) => {
+    const bogus = await runBench(['live', ...flags, '--out', out]);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toContain(message);
   });
 });

@@ -42,9 +42,7 @@ describe(LIVE_MODE === 'local' ? 'live: scale-out on LiveKit\'s dispatcher' : 'l
     return caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes(CALL_SCRIPTS[agent]!.greeting), 150_000);
   };
 
-  // Process isolation (two workers, each with warm children and a child per call) did not fit the
-  // shared 2-core test machine: a child took more than 150 s to join its room. OPENRTC_LIVE_HEAVY=1 runs it.
-  describe.each(process.env.OPENRTC_LIVE_HEAVY === '1' ? (['coroutine', 'process'] as const) : (['coroutine'] as const))('%s isolation', (isolation) => {
+  describe.each(['coroutine', 'process'] as const)('%s isolation', (isolation) => {
     it('4 rooms go 2 and 2; a fifth, while both are full, is given up (no retry); after a SIGKILL the survivor takes new rooms', async () => {
       const settings = { OPENRTC_MAX_CONCURRENT_SESSIONS: '2', ...(isolation === 'process' ? { OPENRTC_IDLE_PROCESSES: '2' } : {}) };
       const [a, b] = await Promise.all([startWorker(server!, isolation, settings), startWorker(server!, isolation, settings)]);

@@ -8,7 +8,9 @@ import { MenuService } from './menu.service.js';
 
 /**
  * Takes table bookings. A fresh instance per call (`@Agent()` resolves it per session), so the tools
- * close over this call's CallRecord; MenuService and BookingService are the worker's singletons.
+ * close over this call's CallRecord; MenuService and BookingService are the app's singletons: shared
+ * by every call of a coroutine worker, and fresh for each call in process isolation (each call's
+ * child process boots the app), so there a booking service sees only its own call's bookings.
  */
 @Agent({ name: 'restaurant' })
 export class RestaurantAgent extends voice.Agent {
