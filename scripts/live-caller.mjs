@@ -118,7 +118,9 @@ export class CallerHandle {
 
   #summary() {
     const events = this.events.map((e) => `${e.kind}${e.speaker ? `(${e.speaker})` : ''}`).join(', ');
-    return `Events: ${events || '(none)'}.${this.stderr ? ` stderr: ${this.stderr.slice(-1500)}` : ''}`;
+    // The caller's own failure (an uncaught error in its process) says why it left.
+    const errors = this.all('error').map((e) => String(e.message).slice(0, 600));
+    return `Events: ${events || '(none)'}.${errors.length ? ` Caller errors: ${errors.join(' | ')}` : ''}${this.stderr ? ` stderr: ${this.stderr.slice(-1500)}` : ''}`;
   }
 
   /** Speaks the recording (in real time) and resolves with { startedAt, endedAt } once it has played out. */
@@ -238,7 +240,17 @@ async function runCaller(firstMessage) {
     if (message?.kind === 'leave') void leave(0);
   });
 
-  await room.connect(url, token, { autoSubscribe: true, dynacast: false });
+  // A loaded machine can starve the signal connection past rtc-node's own timeout ("signal failure:
+  // transport timed out"): the caller dials again, as a person would, before it gives up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await room.connect(url, token, { autoSubscribe: true, dynacast: false });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      send('connect-retry', { attempt, message: String(error?.message ?? error) });
+    }
+  }
   // A short queue keeps the microphone close to real time, so speech-ended is when the audio left.
   const source = new AudioSource(wav.sampleRate, 1, 100);
   const track = LocalAudioTrack.createAudioTrack('microphone', source);
