@@ -6,7 +6,8 @@
 // does not, which makes it the steady measure of what sessions add.
 import { readdirSync, readFileSync } from 'node:fs';
 
-function readStat(pid) {
+/** A process's parent and CPU ticks (user, system) from /proc/<pid>/stat; throws once it has exited. */
+export function readStat(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces and parentheses: fields start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');

@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { node24 } from '../lib/node24.mjs';
 import { profileShares } from '../live/profile-share.mjs';
-import { processTree, treeMemory } from '../lib/proc-memory.mjs';
+import { processTree, readStat, treeMemory } from '../lib/proc-memory.mjs';
 import { round, sleep } from '../lib/stats.mjs';
 import { markdownTable } from '../lib/table.mjs';
 
@@ -91,9 +91,8 @@ function treeCpuSeconds(pid) {
   let total = 0;
   for (const p of processTree(pid)) {
     try {
-      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / TICKS;
+      const { utime, stime } = readStat(p);
+      total += (utime + stime) / TICKS;
     } catch {
       // exited while we looked
     }
@@ -189,8 +188,7 @@ async function startWorker(server, variant, calls, probeFile, profileDir, log, k
 
 function parentOf(pid) {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+    return readStat(pid).ppid;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runFixture } from '../support/fixture-process.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/log-context-process-worker.mjs', import.meta.url));
 
@@ -7,13 +7,7 @@ const WORKER = fileURLToPath(new URL('../fixtures/log-context-process-worker.mjs
 // names its call (the child enters the same per-call log context).
 describe('per-call log context in process isolation', () => {
   it("prefixes the child's log lines with the call's agent, room and job", async () => {
-    const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    const [code] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-    clearTimeout(timer);
+    const { output, code } = await runFixture(WORKER, { guardMs: 90_000, stderr: 'merge' });
     const text = output.replace(/\x1b\[[0-9;]*m/g, '');
     const started = JSON.parse(text.split('\n').find((line) => line.includes('"started"'))!) as { jobId: string; pid: number };
     const line = text.split('\n').find((candidate) => candidate.includes('teller entered'));

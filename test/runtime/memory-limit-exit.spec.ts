@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runFixture } from '../support/fixture-process.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/memory-limit-worker.mjs', import.meta.url));
 
@@ -8,13 +8,7 @@ const WORKER = fileURLToPath(new URL('../fixtures/memory-limit-worker.mjs', impo
 // drainTimeout), and the process ends non-zero for the platform to restart it.
 describe('memoryLimitMB in coroutine isolation', () => {
   it('drains and ends the worker process non-zero', async () => {
-    const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-    clearTimeout(timer);
+    const { output, code, signal } = await runFixture(WORKER, { guardMs: 60_000, stderr: 'merge' });
     const records = output.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const started = records.find((record) => record.test === 'started');
     expect(started).toBeDefined();

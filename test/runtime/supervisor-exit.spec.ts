@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runFixture } from '../support/fixture-process.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/failing-worker.mjs', import.meta.url));
 
@@ -8,12 +8,7 @@ const WORKER = fileURLToPath(new URL('../fixtures/failing-worker.mjs', import.me
 // platform restarts it.
 describe('the supervisor default', () => {
   it('ends the worker process non-zero after consecutiveFailureLimit failures', async () => {
-    const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-    clearTimeout(timer);
+    const { output, code, signal } = await runFixture(WORKER, { guardMs: 45_000 });
     expect(output.trim().split('\n').map((line) => JSON.parse(line))).toEqual([{ call: 1, status: 'failed' }, { call: 2, status: 'failed' }]);
     expect(signal).not.toBe('SIGKILL'); // it ended itself, not our 45 s guard
     expect(code === 0 && signal === null).toBe(false);
