@@ -281,15 +281,19 @@ export async function livePoint({ server, startCaller, variantName, calls, cfg, 
     const errors = [];
     const ready = [];
     await Promise.all(rooms.map(async (room, i) => {
+      let caller;
       try {
         if (variant.staggerMs) await sleep(i * variant.staggerMs);
-        const caller = await startCaller({ server, room, joinTimeoutMs: cfg.stepTimeoutMs });
+        caller = await startCaller({ server, room, joinTimeoutMs: cfg.stepTimeoutMs });
         callers.push(caller);
         if (variant.listenOnly) await caller.waitFor('agent-track', undefined, cfg.stepTimeoutMs);
         else await greeted(caller, cfg.stepTimeoutMs);
         ready.push(caller);
       } catch (error) {
         errors.push(String(error?.message ?? error).slice(0, 400));
+        // A caller nobody answered hangs up, as a person would: left connected, its microphone would
+        // load the cores the measured calls run on (30 callers at admission took over a core).
+        await caller?.leave(10_000).catch(() => caller.kill());
       }
     }));
     if (ready.length === 0) throw new Error(`no call got through: ${errors[0]}`);

@@ -97,7 +97,8 @@ export class RecordedAudioInput extends voice.AudioInput {
     const deadline = () => this.startedAt! + (this.sent + 1) * this.frameMs;
     // Catch up on every frame already due (the event loop may have stalled), then sleep until the next.
     while (!this.done && deadline() <= performance.now()) this.sendFrame();
-    if (!this.done) this.timer = setTimeout(() => this.scheduleNext(), deadline() - performance.now());
+    // Clamped: the clock moves between the check above and here, and Node 24 warns on a negative delay.
+    if (!this.done) this.timer = setTimeout(() => this.scheduleNext(), Math.max(0, deadline() - performance.now()));
   }
 
   private sendFrame(): void {
