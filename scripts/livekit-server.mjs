@@ -11,14 +11,19 @@
 // (.cache/livekit-server/<version>/, git-ignored), else `go install` builds it there. Go's module and
 // build caches stay at Go's defaults, so a clean clone on the same machine rebuilds in seconds.
 // The server runs under a small watchdog process joined to ours by IPC: when this process ends in any
-// way (even SIGKILL), the IPC channel closes and the watchdog kills the server's process group.
+// way (even SIGKILL), the IPC channel closes and the watchdog kills the server.
+// Its output goes to a file that this process reads, never through a pipe: a pipe whose reader is
+// starved (a busy machine, a loop running calls) fills, and then every goroutine that logs blocks,
+// stalling the server's stats until it refuses joins ("could not find any available nodes").
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { accessSync, constants, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signalTree } from './process-tree.mjs';
 
 export const LIVEKIT_SERVER_VERSION = 'v1.13.5';
 export const LIVEKIT_SERVER_MODULE = 'github.com/livekit/livekit-server/cmd/server';
@@ -188,6 +193,8 @@ async function startOnce(binary, logLevel, onLog, readyTimeoutMs) {
     `  level: ${logLevel}`,
   ].join('\n');
   const args = ['--dev', '--bind', '127.0.0.1', '--node-ip', '127.0.0.1', '--config-body', config, '--keys', `${apiKey}: ${apiSecret}`];
+  const logDir = mkdtempSync(join(tmpdir(), 'openrtc-livekit-'));
+  const logFile = join(logDir, 'server.log');
   const watchdog = fork(SELF, [WATCHDOG_FLAG], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     // Plain node: the parent's loaders and flags (jest's --experimental-vm-modules) are not needed here.
@@ -196,24 +203,30 @@ async function startOnce(binary, logLevel, onLog, readyTimeoutMs) {
     serialization: 'json',
   });
   const tail = [];
+  const log = new LogReader(logFile, (line) => {
+    tail.push(line);
+    if (tail.length > 40) tail.shift();
+    onLog?.(line);
+  });
   let exited;
   const exit = new Promise((resolve) => {
     watchdog.on('message', (message) => {
-      if (message?.kind === 'log') {
-        tail.push(message.line);
-        if (tail.length > 40) tail.shift();
-        onLog?.(message.line);
-      } else if (message?.kind === 'exit') {
+      if (message?.kind === 'log') log.line(message.line);
+      else if (message?.kind === 'exit') {
         exited = message;
         resolve(message);
       }
     });
     watchdog.once('exit', () => resolve(exited ?? { code: null, signal: 'watchdog gone' }));
+  }).then((result) => {
+    log.close();
+    rmSync(logDir, { recursive: true, force: true });
+    return result;
   });
   // Our event loop must not wait on the watchdog: it ends with us (the IPC channel closes).
   watchdog.unref();
   watchdog.channel?.unref();
-  watchdog.send({ kind: 'start', binary, args });
+  watchdog.send({ kind: 'start', binary, args, logFile });
   const httpUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     // Hold this process open until the server is gone.
@@ -226,6 +239,7 @@ async function startOnce(binary, logLevel, onLog, readyTimeoutMs) {
   const deadline = Date.now() + readyTimeoutMs;
   while (!(await isServerUp(httpUrl, 1000))) {
     if (exited || Date.now() > deadline) {
+      log.read();
       await stop();
       const output = tail.join('\n');
       const error = new Error(
@@ -239,28 +253,73 @@ async function startOnce(binary, logLevel, onLog, readyTimeoutMs) {
   return { url: `ws://127.0.0.1:${port}`, httpUrl, apiKey, apiSecret, ports: { http: port, tcp: tcpPort, udp: udpPort }, pid: watchdog.pid, external: false, stop, exited: exit };
 }
 
-/** The watchdog: runs the server in its own process group and kills that group when told to or when its parent is gone. */
+/**
+ * Reads the server's log file as it grows (every 200 ms, off the caller's critical path) and hands
+ * each complete line to `onLine`. `line()` adds one of the watchdog's own (a spawn failure).
+ */
+class LogReader {
+  #fd;
+  #position = 0;
+  #partial = '';
+  #timer;
+
+  constructor(file, onLine) {
+    this.file = file;
+    this.onLine = onLine;
+    this.#timer = setInterval(() => this.read(), 200);
+    this.#timer.unref();
+  }
+
+  line(text) {
+    this.onLine(text);
+  }
+
+  /** Reads whatever the server wrote since the last read. */
+  read() {
+    if (this.#fd === undefined) {
+      try {
+        this.#fd = openSync(this.file, 'r');
+      } catch {
+        return; // not created yet
+      }
+    }
+    const buffer = Buffer.alloc(1 << 16);
+    for (let n; (n = readSync(this.#fd, buffer, 0, buffer.length, this.#position)) > 0; ) {
+      this.#position += n;
+      const lines = (this.#partial + buffer.toString('utf8', 0, n)).split('\n');
+      this.#partial = lines.pop();
+      for (const line of lines) this.onLine(line);
+    }
+  }
+
+  close() {
+    clearInterval(this.#timer);
+    this.read();
+    if (this.#partial) this.onLine(this.#partial);
+    this.#partial = '';
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}
+
+/** The watchdog: runs the server and kills it (with anything it started) when told to or when its parent is gone. */
 function runWatchdog() {
   let server;
   let stopping = false;
   const report = (message) => {
     if (process.connected) process.send(message, () => undefined);
   };
-  const killGroup = (signal) => {
+  const killServer = (signal) => {
     if (!server?.pid) return;
-    try {
-      process.kill(-server.pid, signal);
-    } catch {
-      // already gone
-    }
+    signalTree(server.pid, signal);
   };
   const stop = () => {
     if (stopping) return;
     stopping = true;
     if (!server || server.exitCode !== null || server.signalCode !== null) process.exit(0);
-    killGroup('SIGTERM');
+    killServer('SIGTERM');
     // livekit-server waits for its rooms to close on SIGTERM; do not wait long for that.
-    setTimeout(() => killGroup('SIGKILL'), 3000).unref();
+    setTimeout(() => killServer('SIGKILL'), 3000).unref();
   };
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);
@@ -268,24 +327,18 @@ function runWatchdog() {
   process.on('message', (message) => {
     if (message?.kind === 'stop') stop();
     if (message?.kind !== 'start' || server) return;
-    server = spawn(message.binary, message.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    for (const stream of [server.stdout, server.stderr]) {
-      let buffered = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop();
-        for (const line of lines) report({ kind: 'log', line });
-      });
-    }
+    const out = openSync(message.logFile, 'a');
+    // Not detached: a session of its own is a scheduling group of its own (scripts/process-tree.mjs).
+    server = spawn(message.binary, message.args, { stdio: ['ignore', out, out] });
+    closeSync(out);
     server.once('error', (error) => {
       report({ kind: 'log', line: String(error?.message ?? error) });
       report({ kind: 'exit', code: null, signal: 'spawn failed' });
       process.exit(1);
     });
     server.once('exit', (code, signal) => {
-      killGroup('SIGKILL'); // anything the server started
+      // The parent removes the log once read; a parent that is gone cannot.
+      if (!process.connected) rmSync(dirname(message.logFile), { recursive: true, force: true });
       report({ kind: 'exit', code, signal });
       setTimeout(() => process.exit(0), 50);
     });

@@ -4,37 +4,8 @@
 // are shared with every process on the machine that maps the same files, so their PSS share
 // moves when unrelated processes start or stop; anonymous PSS (heaps, stacks, native buffers)
 // does not, which makes it the steady measure of what sessions add.
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** A process's parent and CPU ticks (user, system) from /proc/<pid>/stat; throws once it has exited. */
-export function readStat(pid) {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name may contain spaces and parentheses: fields start after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]) };
-}
-
-/** The pid and every live descendant of it. */
-export function processTree(rootPid = process.pid) {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const { ppid } = readStat(name);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch {
-      // exited while we looked
-    }
-  }
-  const tree = [];
-  const visit = (pid) => {
-    tree.push(pid);
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(rootPid);
-  return tree;
-}
+import { readFileSync } from 'node:fs';
+import { processTree, readStat } from '../../scripts/process-tree.mjs';
 
 function rollup(pid) {
   const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');

@@ -17,7 +17,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { node24 } from '../lib/node24.mjs';
 import { profileShares } from '../live/profile-share.mjs';
-import { processTree, readStat, treeMemory } from '../lib/proc-memory.mjs';
+import { treeMemory } from '../lib/proc-memory.mjs';
+import { processTree, readStat, signalTree } from '../../scripts/process-tree.mjs';
 import { round, sleep } from '../lib/stats.mjs';
 import { markdownTable } from '../lib/table.mjs';
 
@@ -72,16 +73,10 @@ const FULL = {
 };
 const TINY = { calls: [1], variants: ['coroutine'], idleWindowMs: 1000, stepTimeoutMs: 60_000 };
 
-/** Workers' process groups still running: if the bench itself dies, they must not outlive it. */
+/** Workers still running: if the bench itself dies, they (and their children) must not outlive it. */
 const running = new Set();
 process.once('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  for (const pid of running) signalTree(pid, 'SIGKILL');
 });
 
 /** The worker's Node: the machine's, or Node 24 LTS. */
@@ -138,7 +133,8 @@ async function startWorker(server, variant, calls, probeFile, profileDir, log, k
   const [command, args] = variant.python
     ? [PYTHON, [PYTHON_WORKER, 'start']]
     : [nodeFor(variant, log), [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '--import', PROBE, CLI, 'start', '--app', variant.app ?? APP, ...(variant.workers ? ['--workers', String(variant.workers)] : [])]];
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // In the bench's own session, beside the callers and the server (see scripts/process-tree.mjs).
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child.pid);
   child.once('exit', () => running.delete(child.pid));
   let output = '';
@@ -157,18 +153,9 @@ async function startWorker(server, variant, calls, probeFile, profileDir, log, k
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, 15_000);
+    // The worker (or --workers' supervisor) drains and ends its own children on SIGTERM.
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => signalTree(child.pid, 'SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
   };

@@ -1,7 +1,7 @@
 // Entry of a benchmark worker: a fresh Node process per measurement, so one run's heap, threads
 // and backlog never leak into the next. Runs one scenario and sends its result over IPC.
 import { initializeLogger } from '@livekit/agents';
-import { processTree } from '../lib/proc-memory.mjs';
+import { processTree } from '../../scripts/process-tree.mjs';
 
 const [scenario, params] = process.argv.slice(2);
 // Before anything builds a VAD or a server; 'error' keeps a saturated Silero from flooding the pipe.

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signalTree } from '../../scripts/process-tree.mjs';
 
 // The CLI specs run the BUILT bin (`npm test` builds first) in real child processes, as a user would.
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,9 +41,9 @@ export class CliProcess {
     this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       cwd: ROOT,
       env: options.env ?? cleanEnv(),
+      // Not detached: a session of its own would be a scheduling group of its own, starved on a
+      // loaded machine (scripts/process-tree.mjs); killTree() finds what it started through /proc.
       stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so killTree() also ends the processes it started (inference, sessions).
-      detached: true,
     });
     this.child.stdout!.on('data', (chunk) => (this.stdout += chunk));
     this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
@@ -78,11 +79,7 @@ export class CliProcess {
 
   /** Ends the CLI and everything it started (the inference process, process isolation's children) at once. */
   killTree(): Promise<Finished> {
-    try {
-      process.kill(-this.child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    signalTree(this.child.pid!, 'SIGKILL');
     return this.exited;
   }
 }
