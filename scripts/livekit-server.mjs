@@ -12,15 +12,16 @@
 // build caches stay at Go's defaults, so a clean clone on the same machine rebuilds in seconds.
 // The server runs under a small watchdog process joined to ours by IPC: when this process ends in any
 // way (even SIGKILL), the IPC channel closes and the watchdog kills the server.
-// Its output goes to a file that this process reads, never through a pipe: a pipe whose reader is
-// starved (a busy machine, a loop running calls) fills, and then every goroutine that logs blocks,
-// stalling the server's stats until it refuses joins ("could not find any available nodes").
+// The server runs in our session (scripts/process-tree.mjs says why), and its output goes to a file
+// that this process reads, never through a pipe: a pipe whose reader is starved (a busy machine, a
+// loop running calls) fills, and the server would then block wherever it logs.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signalTree } from './process-tree.mjs';
@@ -261,6 +262,7 @@ class LogReader {
   #fd;
   #position = 0;
   #partial = '';
+  #decoder = new StringDecoder('utf8'); // a read may end inside a character
   #timer;
 
   constructor(file, onLine) {
@@ -286,7 +288,7 @@ class LogReader {
     const buffer = Buffer.alloc(1 << 16);
     for (let n; (n = readSync(this.#fd, buffer, 0, buffer.length, this.#position)) > 0; ) {
       this.#position += n;
-      const lines = (this.#partial + buffer.toString('utf8', 0, n)).split('\n');
+      const lines = (this.#partial + this.#decoder.write(buffer.subarray(0, n))).split('\n');
       this.#partial = lines.pop();
       for (const line of lines) this.onLine(line);
     }

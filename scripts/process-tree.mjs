@@ -1,9 +1,10 @@
-// A process and its descendants, from /proc (Linux). The tests, the live demo and the benchmarks
-// start servers and workers in the caller's own session rather than in a new one (`detached`): on
-// Linux each session is a scheduling group of its own (autogroup), and on a loaded machine a
-// lightly loaded group was seen starved for seconds while runnable (a livekit-server refusing joins,
-// "could not find any available nodes"). Without a process group of their own, their trees are
-// ended by walking /proc.
+// A process and its descendants, from /proc (Linux). The tests and the live demo start livekit-server
+// and `openrtc start` in their own session rather than in a new one (`detached`): on Linux each
+// session is a scheduling group of its own (autogroup), and on a loaded machine a lightly loaded
+// group was seen starved for seconds while runnable (a livekit-server refusing joins, "could not
+// find any available nodes"). Without a process group of their own, their trees are ended by
+// walking /proc. (The live benchmark keeps its worker in a session of its own on purpose: see
+// bench/suites/live.mjs.)
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** A process's parent and CPU ticks (user, system) from /proc/<pid>/stat; throws once it has exited. */

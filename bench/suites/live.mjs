@@ -135,7 +135,7 @@ async function startWorker(server, variant, calls, probeFile, profileDir, log, k
     : [nodeFor(variant, log), [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '--import', PROBE, CLI, 'start', '--app', variant.app ?? APP, ...(variant.workers ? ['--workers', String(variant.workers)] : [])]];
   // A session of its own, so a scheduling group of its own on Linux (autogroup): the callers stand
   // for phones on other machines, and in the bench's group their threads would take the worker's
-  // share of the cores (10 calls at 16 kHz / 40 ms: loop p99 174 ms beside them, 19.5 ms apart).
+  // share of the cores (10 calls at 16 kHz / 40 ms: loop p99 174 ms beside them, 14-20 ms apart).
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child.pid);
   child.once('exit', () => running.delete(child.pid));
