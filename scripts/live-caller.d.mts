@@ -15,6 +15,8 @@ export type CallerEvent =
   | { kind: 'speech-started'; at: number }
   | { kind: 'speech-ended'; at: number; startedAt: number }
   | { kind: 'transcription'; at: number; speaker: 'agent' | 'caller'; text: string; final: boolean; segmentId?: string; from: string }
+  | { kind: 'transcription-broken'; at: number; from: string; message: string }
+  | { kind: 'connect-retry'; at: number; attempt: number; message: string }
   | { kind: 'disconnected'; at: number; reason: number }
   | { kind: 'error'; at: number; message: string };
 

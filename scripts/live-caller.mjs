@@ -11,7 +11,8 @@
 // The caller publishes a microphone track fed in real time (silence, and the recording when told to
 // speak), subscribes to the agent's audio and reports, with epoch-millisecond timestamps: joined,
 // agent-track, agent-audio (each onset of non-silent audio) and agent-audio-end, speech-started and
-// speech-ended, transcription (text streams on topic lk.transcription), disconnected, error.
+// speech-ended, transcription (text streams on topic lk.transcription; transcription-broken when
+// its sender left mid-stream), disconnected, error.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -119,7 +120,7 @@ export class CallerHandle {
   #summary() {
     const events = this.events.map((e) => `${e.kind}${e.speaker ? `(${e.speaker})` : ''}`).join(', ');
     // The caller's own failure (an uncaught error in its process) says why it left.
-    const errors = this.all('error').map((e) => String(e.message).slice(0, 600));
+    const errors = this.events.filter((e) => e.kind === 'error' || e.kind === 'transcription-broken').map((e) => String(e.message).slice(0, 600));
     return `Events: ${events || '(none)'}.${errors.length ? ` Caller errors: ${errors.join(' | ')}` : ''}${this.stderr ? ` stderr: ${this.stderr.slice(-1500)}` : ''}`;
   }
 
@@ -226,7 +227,15 @@ async function runCaller(firstMessage) {
   });
   room.registerTextStreamHandler('lk.transcription', async (reader, from) => {
     const attributes = reader.info.attributes ?? {};
-    const text = await reader.readAll();
+    let text;
+    try {
+      text = await reader.readAll();
+    } catch (error) {
+      // The agent left in the middle of a segment ("stream closed abnormally"): an event the test
+      // can report, not a crash of the caller.
+      send('transcription-broken', { from: from.identity, message: String(error?.message ?? error) });
+      return;
+    }
     const trackId = attributes['lk.transcribed_track_id'];
     const speaker = from.identity === room.localParticipant?.identity || (mySid && trackId === mySid) ? 'caller' : 'agent';
     send('transcription', { speaker, text, final: attributes['lk.transcription_final'] === 'true', segmentId: attributes['lk.segment_id'], from: from.identity });

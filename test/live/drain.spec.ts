@@ -1,5 +1,5 @@
 import { CALL_SCRIPTS } from '../../sample/src/voice/scripted/call-scripts.js';
-import { agentJobId, useCallers } from '../support/live/callers.js';
+import { agentJobId, answerHeard, useCallers } from '../support/live/callers.js';
 import { describeLive, uniqueRoom, useLiveServer } from '../support/live/live-server.js';
 import { jobOf } from '../support/live/room-jobs.js';
 import { useWorkerProcesses } from '../support/live/worker-process.js';
@@ -41,9 +41,9 @@ describeLive('live: drain of an `openrtc start` worker on SIGTERM', () => {
 
       // The draining worker still serves its call: the caller speaks and is answered.
       expect(draining.exited).toBe(false);
-      const { endedAt } = await first.speak(120_000);
+      const spoken = await first.speak(120_000);
       await first.waitFor('transcription', (e) => e.speaker === 'agent' && ANSWER.test(e.text), 150_000);
-      await first.waitFor('agent-audio', (e) => e.at > endedAt, 60_000);
+      await answerHeard(first, spoken);
       expect(first.all('participant-left')).toEqual([]);
       expect(draining.exited).toBe(false);
 

@@ -3,7 +3,7 @@ import type { FailureLimitEvent } from '@openrtc/nestjs';
 import { CALL_SCRIPTS } from '../../sample/src/voice/scripted/call-scripts.js';
 import { FAILURE_LIMIT_HOOK, FAULT_MESSAGE } from '../fixtures/live-app/faults-app.module.mjs';
 import { startAppWorker, type AppWorker } from '../support/live/app-worker.js';
-import { agentJobId, useCallers } from '../support/live/callers.js';
+import { agentJobId, answerHeard, useCallers } from '../support/live/callers.js';
 import { describeLive, uniqueRoom, useLiveServer } from '../support/live/live-server.js';
 import { jobOf } from '../support/live/room-jobs.js';
 import { until } from '../support/until.js';
@@ -63,9 +63,9 @@ describeLive('live: faults with real jobs', () => {
       expect(worker!.pool.stats()).toMatchObject({ activeSessions: 1, failed: 1, succeeded: 0, consecutiveFailures: 1 });
 
       // The sibling call is untouched: it hears the caller and answers.
-      const { endedAt } = await good.speak(120_000);
+      const spoken = await good.speak(120_000);
       await good.waitFor('transcription', (e) => e.speaker === 'agent' && ANSWER.test(e.text), 150_000);
-      await good.waitFor('agent-audio', (e) => e.at > endedAt, 60_000);
+      await answerHeard(good, spoken);
       expect(good.all('disconnected')).toEqual([]);
       await good.leave();
       expect(await goodEnded).toMatchObject({ jobId: goodJob, status: 'success' });

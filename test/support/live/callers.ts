@@ -26,3 +26,22 @@ export async function agentJobId(caller: CallerHandle, timeoutMs = 60_000): Prom
   const track = await caller.waitFor('agent-track', undefined, timeoutMs);
   return track.participant.replace(/^agent-/, '');
 }
+
+/**
+ * Resolves once the caller has heard the agent answer `spoken` (what speak() returned): agent audio
+ * that starts after the speech ended, or that started while the caller spoke and was still sounding
+ * when it ended. A loaded machine can split the caller's speech into two turns, and the agent then
+ * answers the first one before the last frame has left (real-media.spec.ts, which measures the reply
+ * latency, holds the strict order).
+ */
+export async function answerHeard(caller: CallerHandle, spoken: { startedAt: number; endedAt: number }, timeoutMs = 60_000): Promise<void> {
+  const onsets = caller.all('agent-audio', (e) => e.at > spoken.startedAt && e.at <= spoken.endedAt);
+  const last = onsets.at(-1);
+  if (last) {
+    // Sounding at the end of the speech: no end of that sound before it (the end, if any, is reported later).
+    const ended = () => caller.all('agent-audio-end', (e) => e.at > last.at).at(0);
+    const end = ended() ?? (await caller.waitFor('agent-audio-end', (e) => e.at > last.at, timeoutMs).catch(() => undefined));
+    if (!end || end.at > spoken.endedAt) return;
+  }
+  await caller.waitFor('agent-audio', (e) => e.at > spoken.endedAt, timeoutMs);
+}
