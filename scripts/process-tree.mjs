@@ -17,8 +17,14 @@ export function readStat(pid) {
 
 /** The pid and every live descendant of it, parents before their children. */
 export function processTree(rootPid = process.pid) {
+  let names;
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [rootPid]; // no /proc (macOS): the process alone
+  }
   const children = new Map();
-  for (const name of readdirSync('/proc')) {
+  for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const { ppid } = readStat(name);
