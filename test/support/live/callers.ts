@@ -38,9 +38,8 @@ export async function answerHeard(caller: CallerHandle, spoken: { startedAt: num
   const onsets = caller.all('agent-audio', (e) => e.at > spoken.startedAt && e.at <= spoken.endedAt);
   const last = onsets.at(-1);
   if (last) {
-    // Sounding at the end of the speech: no end of that sound before it (the end, if any, is reported later).
-    const ended = () => caller.all('agent-audio-end', (e) => e.at > last.at).at(0);
-    const end = ended() ?? (await caller.waitFor('agent-audio-end', (e) => e.at > last.at, timeoutMs).catch(() => undefined));
+    // Sounding at the end of the speech: that sound's end (past or still to come) is after it.
+    const end = await caller.waitFor('agent-audio-end', (e) => e.at > last.at, timeoutMs).catch(() => undefined);
     if (!end || end.at > spoken.endedAt) return;
   }
   await caller.waitFor('agent-audio', (e) => e.at > spoken.endedAt, timeoutMs);
