@@ -1,7 +1,8 @@
 import { CALL_SCRIPTS } from '../../sample/src/voice/scripted/call-scripts.js';
 import { agentJobId, agentText, useCallers } from '../support/live/callers.js';
 import { describeLive, uniqueRoom, useLiveServer } from '../support/live/live-server.js';
-import { problems, startSampleWorker, type SampleWorker } from '../support/live/sample-worker.js';
+import { restaurantTurn } from '../support/live/restaurant-turn.js';
+import { startSampleWorker, type SampleWorker } from '../support/live/sample-worker.js';
 
 // Issue #11 item 3: real media in. After the greeting, the caller speaks assets/speech-16k.wav into
 // its microphone track (Opus over WebRTC); the agent's VAD and turn detector hear the utterance and
@@ -22,19 +23,7 @@ describeLive('live: real media in, the answer heard', () => {
       const caller = await call({ server: server(), room: uniqueRoom('restaurant') });
       const jobId = await agentJobId(caller);
       const ended = worker!.outcome(jobId);
-      // Let the greeting finish, so the caller does not talk over it.
-      await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes('Harbor Bistro'));
-      await caller.waitFor('agent-audio-end');
-      const { endedAt } = await caller.speak();
-      // The agent's VAD heard speech: upstream publishes the caller's (scripted) transcript for the turn.
-      await caller.waitFor('transcription', (e) => e.speaker === 'caller' && e.text === CALL_SCRIPTS.restaurant!.callerLine, 60_000).catch((error) => {
-        throw new Error(`${error.message}\nworker: ${problems(worker)}`);
-      });
-      // The answer is built from the agent's real bookTable tool, then heard and read by the caller.
-      const answer = await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.startsWith('All set:'), 60_000);
-      expect(answer.text).toMatch(/^All set: .*See you tonight!$/);
-      const heard = await caller.waitFor('agent-audio', (e) => e.at > endedAt, 60_000);
-      expect(heard.rms).toBeGreaterThan(300);
+      const { heard, endedAt } = await restaurantTurn(caller, worker);
       expect(agentText(caller)).toContain(CALL_SCRIPTS.restaurant!.greeting);
       // Recorded, not asserted (a timing on a shared machine): end of the caller's speech -> first answer audio.
       process.stdout.write(`[live ${isolation}] end of caller speech -> first agent audio: ${Math.round(heard.at - endedAt)} ms\n`);

@@ -1,8 +1,8 @@
 import { AudioFrame } from '@livekit/rtc-node';
-import { CALL_SCRIPTS } from '../../sample/src/voice/scripted/call-scripts.js';
 import { agentJobId, useCallers } from '../support/live/callers.js';
 import { describeLive, uniqueRoom, useLiveServer } from '../support/live/live-server.js';
-import { problems, startSampleWorker, type SampleWorker } from '../support/live/sample-worker.js';
+import { restaurantTurn } from '../support/live/restaurant-turn.js';
+import { startSampleWorker, type SampleWorker } from '../support/live/sample-worker.js';
 
 // Issue #12 item 3: the room input's format. agents-js 1.9 opens rtc-node's AudioStream at 24 kHz
 // without a frame size (10 ms frames); this module's default, chosen from the live benchmark, is
@@ -43,16 +43,7 @@ describeLive('live: the room input format', () => {
       const caller = await call({ server: server(), room: uniqueRoom('restaurant') });
       const jobId = await agentJobId(caller);
       const ended = worker!.outcome(jobId);
-      await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.includes('Harbor Bistro'));
-      await caller.waitFor('agent-audio-end');
-      const { endedAt } = await caller.speak();
-      await caller.waitFor('transcription', (e) => e.speaker === 'caller' && e.text === CALL_SCRIPTS.restaurant!.callerLine, 60_000).catch((error) => {
-        throw new Error(`${error.message}\nworker: ${problems(worker)}\nframes: ${JSON.stringify([...formats])}`);
-      });
-      const answer = await caller.waitFor('transcription', (e) => e.speaker === 'agent' && e.text.startsWith('All set:'), 60_000);
-      expect(answer.text).toMatch(/^All set: .*See you tonight!$/);
-      const heard = await caller.waitFor('agent-audio', (e) => e.at > endedAt, 60_000);
-      expect(heard.rms).toBeGreaterThan(300);
+      const { heard, endedAt } = await restaurantTurn(caller, worker, () => `\nframes: ${JSON.stringify([...formats])}`);
       // 6+ s of the caller's audio went in: well over 100 frames in the expected format, none in the other.
       expect(formats.get(expected) ?? 0).toBeGreaterThan(100);
       expect(formats.get(absent)).toBeUndefined();
