@@ -204,15 +204,16 @@ async function startOnce(binary, logLevel, onLog, readyTimeoutMs) {
     serialization: 'json',
   });
   const tail = [];
-  const log = new LogReader(logFile, (line) => {
+  const addLine = (line) => {
     tail.push(line);
     if (tail.length > 40) tail.shift();
     onLog?.(line);
-  });
+  };
+  const log = new LogReader(logFile, addLine);
   let exited;
   const exit = new Promise((resolve) => {
     watchdog.on('message', (message) => {
-      if (message?.kind === 'log') log.line(message.line);
+      if (message?.kind === 'log') addLine(message.line); // the watchdog's own (a spawn failure)
       else if (message?.kind === 'exit') {
         exited = message;
         resolve(message);
@@ -256,13 +257,14 @@ async function startOnce(binary, logLevel, onLog, readyTimeoutMs) {
 
 /**
  * Reads the server's log file as it grows (every 200 ms, off the caller's critical path) and hands
- * each complete line to `onLine`. `line()` adds one of the watchdog's own (a spawn failure).
+ * each complete line to `onLine`.
  */
 class LogReader {
   #fd;
   #position = 0;
   #partial = '';
   #decoder = new StringDecoder('utf8'); // a read may end inside a character
+  #buffer = Buffer.alloc(1 << 16);
   #timer;
 
   constructor(file, onLine) {
@@ -270,10 +272,6 @@ class LogReader {
     this.onLine = onLine;
     this.#timer = setInterval(() => this.read(), 200);
     this.#timer.unref();
-  }
-
-  line(text) {
-    this.onLine(text);
   }
 
   /** Reads whatever the server wrote since the last read. */
@@ -285,10 +283,9 @@ class LogReader {
         return; // not created yet
       }
     }
-    const buffer = Buffer.alloc(1 << 16);
-    for (let n; (n = readSync(this.#fd, buffer, 0, buffer.length, this.#position)) > 0; ) {
+    for (let n; (n = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, this.#position)) > 0; ) {
       this.#position += n;
-      const lines = (this.#partial + this.#decoder.write(buffer.subarray(0, n))).split('\n');
+      const lines = (this.#partial + this.#decoder.write(this.#buffer.subarray(0, n))).split('\n');
       this.#partial = lines.pop();
       for (const line of lines) this.onLine(line);
     }
