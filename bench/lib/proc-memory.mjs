@@ -33,17 +33,28 @@ export function treeMemory(rootPid = process.pid) {
   return { pssMiB: pss / 1024, pssAnonMiB: pssAnon / 1024, rssMiB: rss / 1024, processes };
 }
 
-/** CPU seconds (user + system) used so far by the descendants of a pid (not the pid itself). */
-export function descendantsCpuSeconds(rootPid = process.pid) {
-  const ticks = 100; // USER_HZ on Linux
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) used so far by these processes (one that exited meanwhile counts 0). */
+function cpuSeconds(pids) {
   let total = 0;
-  for (const pid of processTree(rootPid).slice(1)) {
+  for (const pid of pids) {
     try {
       const { utime, stime } = readStat(pid);
-      total += (utime + stime) / ticks;
+      total += (utime + stime) / TICKS;
     } catch {
       // exited while we looked
     }
   }
   return total;
+}
+
+/** CPU seconds used so far by a pid and its descendants. */
+export function treeCpuSeconds(rootPid = process.pid) {
+  return cpuSeconds(processTree(rootPid));
+}
+
+/** CPU seconds used so far by the descendants of a pid (not the pid itself). */
+export function descendantsCpuSeconds(rootPid = process.pid) {
+  return cpuSeconds(processTree(rootPid).slice(1));
 }

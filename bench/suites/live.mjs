@@ -17,9 +17,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { node24 } from '../lib/node24.mjs';
 import { profileShares } from '../live/profile-share.mjs';
-import { treeMemory } from '../lib/proc-memory.mjs';
+import { treeCpuSeconds, treeMemory } from '../lib/proc-memory.mjs';
 import { processTree, readStat, signalTree } from '../../scripts/process-tree.mjs';
-import { round, sleep } from '../lib/stats.mjs';
+import { round, sleep, summary } from '../lib/stats.mjs';
 import { markdownTable } from '../lib/table.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,7 +32,6 @@ const PYTHON_WORKER = join(ROOT, 'bench/python/openrtc_listener.py');
 const PYTHON = process.env.OPENRTC_BENCH_PYTHON ?? join(ROOT, '.cache/py/bin/python');
 const SCRIPTED = Object.fromEntries(['RESTAURANT', 'DENTAL'].flatMap((agent) => ['STT', 'LLM', 'TTS'].map((model) => [`${agent}_${model}`, 'scripted'])));
 const AGENTS = ['restaurant', 'dental'];
-const TICKS = 100; // USER_HZ
 /** OPENRTC_BENCH_KEEP=<dir>: each point's whole worker log (and CPU profile) is kept there, to read. */
 const KEEP = process.env.OPENRTC_BENCH_KEEP ? resolve(process.env.OPENRTC_BENCH_KEEP) : undefined;
 const ROOM_16K_40MS = { sampleRate: 16000, frameSizeMs: 40 }; // this module's default
@@ -82,27 +81,8 @@ process.once('exit', () => {
 /** The worker's Node: the machine's, or Node 24 LTS. */
 const nodeFor = (variant, log) => (variant.node === 24 ? node24((line) => log(`live: ${line}`)) : process.execPath);
 
-function treeCpuSeconds(pid) {
-  let total = 0;
-  for (const p of processTree(pid)) {
-    try {
-      const { utime, stime } = readStat(p);
-      total += (utime + stime) / TICKS;
-    } catch {
-      // exited while we looked
-    }
-  }
-  return total;
-}
-
 /** Logs and errors kept in the report name the project's files relative to it: no machine paths in results. */
 const scrub = (text) => text.replaceAll(pathToFileURL(ROOT).href, '<project>').replaceAll(ROOT, '<project>').replaceAll(tmpdir(), '<tmp>');
-
-const percentile = (values, p) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 
 async function startWorker(server, variant, calls, probeFile, profileDir, log, keepAs) {
   const env = {
@@ -298,6 +278,7 @@ export async function livePoint({ server, startCaller, variantName, calls, cfg, 
     const settled = await Promise.allSettled(ready.map((caller) => (variant.listenOnly ? caller.speak(cfg.stepTimeoutMs).then(() => sleep(1000)).then(() => null) : answered(caller, cfg.stepTimeoutMs))));
     for (const s of settled) if (s.status === 'rejected') errors.push(String(s.reason?.message ?? s.reason).slice(0, 400));
     const latencies = settled.filter((s) => s.status === 'fulfilled' && s.value !== null).map((s) => s.value);
+    const reply = summary(latencies);
     const earlyAnswers = variant.listenOnly ? 0 : settled.filter((s) => s.status === 'fulfilled' && s.value === null).length;
     const liveMemory = treeMemory(worker.pid);
     const cpuSeconds = treeCpuSeconds(worker.pid) - cpu0;
@@ -342,7 +323,7 @@ export async function livePoint({ server, startCaller, variantName, calls, cfg, 
       pssAnonPerCallMiB: round((liveMemory.pssAnonMiB - idleMemory.pssAnonMiB) / live, 1),
       processes: liveMemory.processes,
       ...(earlyAnswers ? { earlyAnswers } : {}),
-      replyMs: latencies.length ? { p50: round(percentile(latencies, 50), 0), p99: round(percentile(latencies, 99), 0), all: latencies.map((ms) => round(ms, 0)) } : null,
+      replyMs: reply.n ? { p50: round(reply.p50, 0), p99: round(reply.p99, 0), all: latencies.map((ms) => round(ms, 0)) } : null,
       loopDelayMs: loop.loopDelayMs ?? null,
       eventLoopUtilization: loop.eventLoopUtilization ?? null,
       ...(loop.perWorker ? { perWorker: loop.perWorker.map(({ loopDelayMs, eventLoopUtilization }) => ({ loopDelayMs, eventLoopUtilization })) } : {}),
